@@ -1,0 +1,1 @@
+"""Audio adapters: speech out, playback, capture and recognition."""

@@ -1,0 +1,156 @@
+"""The `coach` command: parses arguments, wires parts together, maps CoachError to exit codes."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from coach.errors import CoachError
+
+
+class CoachGroup(click.Group):
+    """Turns CoachError into `Error: ...` and Ctrl-C into exit 130, never a traceback."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except CoachError as error:
+            click.echo(f"Error: {error}", err=True)
+            ctx.exit(error.exit_code)
+        except KeyboardInterrupt:
+            click.echo("\nInterrupted: the session is saved in your history as interrupted.", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="coach", message="coach %(version)s")
+@click.option("--data-dir", envvar="COACH_DATA_DIR", type=click.Path(file_okay=False),
+              help="Where history is kept (default: your user data folder).")
+@click.pass_context
+def main(ctx: click.Context, data_dir: str | None) -> None:
+    """coach: an offline, voice-guided exercise coach for back pain.
+
+    coach does not diagnose and does not replace a doctor or physiotherapist.
+    Stop any exercise that makes your symptoms worse or causes new pain.
+    """
+    ctx.obj = {"data_dir": data_dir}
+
+
+@main.command("list")
+def list_routines() -> None:
+    """List built-in and your own routines."""
+    from coach.catalog import load_all
+    from coach.timeline import build_timeline
+
+    for entry, routine in load_all():
+        where = "built-in" if entry.builtin else "yours"
+        if isinstance(routine, CoachError):
+            click.echo(f"{entry.name:<22} {'(has problems: run coach validate ' + str(entry.path) + ')'}")
+            continue
+        minutes = build_timeline(routine).duration / 60
+        click.echo(f"{routine.name:<22} {routine.title:<28} {routine.kind.value:<10} "
+                   f"{minutes:4.1f} min  {where}")
+
+
+@main.command()
+@click.argument("routine")
+@click.option("--json", "as_json", is_flag=True, help="Print the compiled timeline as JSON.")
+def show(routine: str, as_json: bool) -> None:
+    """Show ROUTINE's cue script with times, as it will be spoken."""
+    from coach.catalog import resolve
+    from coach.timeline import build_timeline
+
+    timeline = build_timeline(resolve(routine))
+    if as_json:
+        click.echo(json.dumps(timeline.to_json(), indent=2))
+        return
+    click.echo(f"{timeline.title}  ({_mmss(timeline.duration)})")
+    for cue in timeline.cues:
+        click.echo(f"{_mmss(cue.at)}  {cue.text}")
+
+
+@main.command()
+@click.argument("files", nargs=-1, required=True)
+def validate(files: tuple[str, ...]) -> None:
+    """Check routine FILES; print every problem as FILE:LINE: field: message."""
+    from coach.errors import RoutineError
+    from coach.loader import load_routine
+
+    failed = False
+    for file in files:
+        try:
+            load_routine(file)
+            click.echo(f"{file}: ok")
+        except RoutineError as error:
+            failed = True
+            click.echo(str(error))
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.argument("routine")
+@click.option("--no-rating", is_flag=True, help="Don't ask for a pain rating at the start and end.")
+@click.option("--text", is_flag=True, help="Follow the session on screen only.")
+@click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write events as JSON lines.")
+@click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
+              help="Run the clock faster (for demos and tests).")
+@click.pass_context
+def run(ctx: click.Context, routine: str, no_rating: bool, text: bool, log_path: str | None,
+        speed: float) -> None:
+    """Run a session of ROUTINE (a name from `coach list`, or a YAML file)."""
+    from coach.app import RunOptions, data_dir, run_session
+    from coach.catalog import resolve
+    from coach.terminal import Console
+
+    chosen = resolve(routine)
+    options = RunOptions(data_dir(ctx.obj["data_dir"]), not no_rating, log_path, speed)
+    outcome = run_session(chosen, options, Console())
+    click.echo(f"Session {outcome.value}. It is saved in your history (coach history).")
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print sessions as JSON.")
+@click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.pass_context
+def history(ctx: click.Context, as_json: bool, limit: int) -> None:
+    """Show recent sessions, pain ratings and pain events."""
+    from coach.app import data_dir, open_history
+
+    store = open_history(data_dir(ctx.obj["data_dir"]))
+    try:
+        records = store.recent(limit)
+    finally:
+        store.close()
+    if as_json:
+        click.echo(json.dumps([r.to_json() for r in records], indent=2))
+        return
+    if not records:
+        click.echo("No sessions yet. Start one with: coach run pelvic-tilt-90-90")
+    for r in records:
+        click.echo(_history_line(r))
+
+
+def _history_line(record) -> str:
+    def rating(value):
+        return "-" if value is None else str(value)
+
+    line = (f"{record.started_at:%Y-%m-%d %H:%M}  {record.routine:<20} {_mmss(record.seconds):>6}  "
+            f"{record.outcome.value:<11} pain {rating(record.pain_before)} -> {rating(record.pain_after)}")
+    for pain in record.pain_events:
+        line += f"\n    pain at {_mmss(pain.at_seconds)}" + (f" during {pain.exercise}" if pain.exercise else "")
+    return line
+
+
+@main.command()
+def warnings() -> None:
+    """Print the warning signs that need urgent or emergency care."""
+    from coach.content import warnings_text
+
+    click.echo(warnings_text())
+
+
+def _mmss(seconds: float) -> str:
+    whole = int(round(seconds))
+    return f"{whole // 60:02d}:{whole % 60:02d}"

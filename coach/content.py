@@ -1,0 +1,64 @@
+"""Fixed text the coach says: the safety reminder, the warning signs, and session announcements.
+
+The warning signs follow NHS "Back pain" (https://www.nhs.uk/conditions/back-pain/) and NICE
+guideline NG59 (https://www.nice.org.uk/guidance/ng59), reworded calmly with the meaning kept.
+"""
+
+from __future__ import annotations
+
+EMERGENCY_SIGNS = (
+    "pain, tingling, weakness or numbness in both legs",
+    "numbness or tingling around your genitals or buttocks",
+    "difficulty peeing, or loss of bladder or bowel control",
+    "chest pain",
+    "pain that started after a serious accident, such as a fall or a car accident",
+)
+
+URGENT_SIGNS = (
+    "a high temperature, or you feel hot and shivery",
+    "you have lost weight without trying",
+    "a lump or swelling in your back, or your back has changed shape",
+    "pain that does not improve with rest, or is worse at night",
+    "pain that is worse when you sneeze, cough or poo",
+    "pain in your upper back, between the shoulders, rather than your lower back",
+)
+
+SAFETY_REMINDER = ("Move gently. Stop any exercise that makes your symptoms worse or causes new pain. "
+                   "Say pain, or press p, at any time.")
+
+NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
+
+PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
+PAIN_QUESTION = "When you are ready, say resume to carry on gently, or stop to end the session."
+PAUSED = "Paused. Say resume, or press space, when you are ready."
+STOPPED = "Stopping here. Take your time getting up."
+
+
+def warning_lines() -> list[str]:
+    """The warning signs as short spoken sentences: emergency first, then urgent."""
+    lines = ["Get emergency help now, by calling your local emergency number, such as 999 in the UK, "
+             "if you have back pain and any of these:"]
+    lines += [sign[0].upper() + sign[1:] + "." for sign in EMERGENCY_SIGNS]
+    lines.append("Get an urgent appointment with a doctor, for example through 111 in the UK, "
+                 "if you have back pain and:")
+    lines += [sign[0].upper() + sign[1:] + "." for sign in URGENT_SIGNS]
+    return lines
+
+
+def pain_protocol_lines() -> list[str]:
+    """Everything said after "pain", in order."""
+    return [PAIN_HEARD, *warning_lines(), PAIN_QUESTION]
+
+
+def warnings_text() -> str:
+    """The warning signs as printed by `coach warnings`."""
+    out = ["Get emergency help now (call your local emergency number, e.g. 999 in the UK) "
+           "if you have back pain and any of:"]
+    out += [f"  - {sign}" for sign in EMERGENCY_SIGNS]
+    out += ["", "Get an urgent doctor's appointment (e.g. through 111 in the UK) if you have back pain and:"]
+    out += [f"  - {sign}" for sign in URGENT_SIGNS]
+    out += ["", "Stop any exercise that makes your symptoms worse or causes new pain.",
+            NOT_A_CLINICIAN,
+            "Sources: NHS, Back pain (https://www.nhs.uk/conditions/back-pain/); "
+            "NICE guideline NG59 (https://www.nice.org.uk/guidance/ng59)."]
+    return "\n".join(out)

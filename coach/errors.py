@@ -1,0 +1,50 @@
+"""The errors coach raises on purpose. Only cli.py turns them into exit codes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class CoachError(Exception):
+    """A problem the user can fix; its message is shown as `Error: ...`."""
+
+    exit_code = 1
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong in a routine file, located by file, line and field path."""
+
+    file: str
+    line: int
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        if self.field:
+            return f"{self.file}:{self.line}: {self.field}: {self.message}"
+        return f"{self.file}:{self.line}: {self.message}"
+
+
+class RoutineError(CoachError):
+    """A routine file that cannot be used; carries every problem found in one pass."""
+
+    def __init__(self, problems: list[Problem]):
+        if not problems:
+            raise ValueError("RoutineError needs at least one problem")
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+class UnknownRoutine(CoachError):
+    """A routine name that is neither built in, nor in the user folder, nor a file."""
+
+
+class DeviceError(CoachError):
+    """An audio device or engine is missing or failed."""
+
+
+class Interrupted(CoachError):
+    """The user pressed Ctrl-C; the session is already saved as interrupted."""
+
+    exit_code = 130

@@ -1,0 +1,81 @@
+"""The small frozen values the session core accepts and emits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from coach.timeline import Cue
+
+
+class Command(str, Enum):
+    PAUSE = "pause"
+    RESUME = "resume"
+    NEXT = "next"
+    BACK = "back"
+    REPEAT = "repeat"
+    STOP = "stop"
+    PAIN = "pain"
+
+
+class Status(str, Enum):
+    RUNNING = "running"
+    PAUSED = "paused"
+    PAIN = "pain"
+    FINISHED = "finished"
+
+
+class Outcome(str, Enum):
+    COMPLETED = "completed"
+    STOPPED = "stopped"
+    INTERRUPTED = "interrupted"
+    PAIN = "pain"
+
+
+@dataclass(frozen=True)
+class CueDue:
+    """Say this timeline cue now."""
+
+    cue: Cue
+
+
+@dataclass(frozen=True)
+class Announce:
+    """Say this text now; it is not on the timeline (pause notice, warning signs)."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class SpeechCut:
+    """Fall silent at once."""
+
+
+@dataclass(frozen=True)
+class StatusChanged:
+    status: Status
+    previous: Status
+
+
+@dataclass(frozen=True)
+class Moved:
+    """The position jumped (next, back, repeat, resume) to `position` in the timeline."""
+
+    position: float
+    command: Command
+
+
+@dataclass(frozen=True)
+class PainRecorded:
+    """Commit to history before anything else is said."""
+
+    position: float
+    exercise: str
+
+
+@dataclass(frozen=True)
+class SessionEnded:
+    outcome: Outcome
+
+
+Event = CueDue | Announce | SpeechCut | StatusChanged | Moved | PainRecorded | SessionEnded

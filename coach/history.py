@@ -1,0 +1,116 @@
+"""Session history in SQLite: a row is written when a session starts and updated as it goes.
+
+A session starts as "interrupted" and only a clean end changes that, so a crash, a lost device
+or Ctrl-C can never lose a session. Every write commits at once.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from coach.errors import CoachError
+from coach.events import Outcome
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS sessions (
+    id INTEGER PRIMARY KEY,
+    routine TEXT NOT NULL,
+    title TEXT NOT NULL,
+    started_at TEXT NOT NULL,
+    seconds REAL NOT NULL DEFAULT 0,
+    outcome TEXT NOT NULL,
+    pain_before INTEGER,
+    pain_after INTEGER
+);
+CREATE TABLE IF NOT EXISTS pain_events (
+    id INTEGER PRIMARY KEY,
+    session_id INTEGER NOT NULL REFERENCES sessions(id),
+    at_seconds REAL NOT NULL,
+    exercise TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+"""
+
+
+@dataclass(frozen=True)
+class PainEvent:
+    at_seconds: float
+    exercise: str
+
+
+@dataclass(frozen=True)
+class SessionRecord:
+    id: int
+    routine: str
+    title: str
+    started_at: datetime
+    seconds: float
+    outcome: Outcome
+    pain_before: int | None
+    pain_after: int | None
+    pain_events: tuple[PainEvent, ...] = field(default=())
+
+    def to_json(self) -> dict:
+        return {
+            "id": self.id, "routine": self.routine, "title": self.title,
+            "started_at": self.started_at.isoformat(timespec="seconds"),
+            "seconds": round(self.seconds, 1), "outcome": self.outcome.value,
+            "pain_before": self.pain_before, "pain_after": self.pain_after,
+            "pain_events": [{"at": round(p.at_seconds, 1), "exercise": p.exercise} for p in self.pain_events],
+        }
+
+
+class History:
+    """The history file. Open with a path; ":memory:" works for tests that want no file."""
+
+    def __init__(self, path: str | Path):
+        self.path = str(path)
+        try:
+            if self.path != ":memory:":
+                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+            self._db = sqlite3.connect(self.path, isolation_level=None)
+            self._db.executescript(SCHEMA)
+        except (sqlite3.Error, OSError) as error:
+            raise CoachError(f"cannot open the history file {self.path}: {error}") from None
+
+    def close(self) -> None:
+        self._db.close()
+
+    def start_session(self, routine: str, title: str, pain_before: int | None = None,
+                      started_at: datetime | None = None) -> int:
+        started = (started_at or datetime.now(timezone.utc)).astimezone()
+        cursor = self._db.execute(
+            "INSERT INTO sessions (routine, title, started_at, outcome, pain_before) VALUES (?, ?, ?, ?, ?)",
+            (routine, title, started.isoformat(), Outcome.INTERRUPTED.value, pain_before))
+        return int(cursor.lastrowid)
+
+    def update_length(self, session_id: int, seconds: float) -> None:
+        self._db.execute("UPDATE sessions SET seconds = ? WHERE id = ?", (seconds, session_id))
+
+    def record_pain(self, session_id: int, at_seconds: float, exercise: str) -> None:
+        self._db.execute(
+            "INSERT INTO pain_events (session_id, at_seconds, exercise, recorded_at) VALUES (?, ?, ?, ?)",
+            (session_id, at_seconds, exercise, datetime.now(timezone.utc).isoformat()))
+
+    def finish(self, session_id: int, outcome: Outcome, seconds: float) -> None:
+        self._db.execute("UPDATE sessions SET outcome = ?, seconds = ? WHERE id = ?",
+                         (outcome.value, seconds, session_id))
+
+    def set_pain_after(self, session_id: int, rating: int | None) -> None:
+        self._db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (rating, session_id))
+
+    def recent(self, limit: int = 20) -> list[SessionRecord]:
+        rows = self._db.execute(
+            "SELECT id, routine, title, started_at, seconds, outcome, pain_before, pain_after "
+            "FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
+        return [self._record(row) for row in rows]
+
+    def _record(self, row: tuple) -> SessionRecord:
+        pains = self._db.execute(
+            "SELECT at_seconds, exercise FROM pain_events WHERE session_id = ? ORDER BY at_seconds, id",
+            (row[0],)).fetchall()
+        return SessionRecord(row[0], row[1], row[2], datetime.fromisoformat(row[3]), row[4], Outcome(row[5]),
+                             row[6], row[7], tuple(PainEvent(*p) for p in pains))

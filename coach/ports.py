@@ -1,0 +1,54 @@
+"""The ports the runner talks to. Adapters implement them; tests use hand-written fakes."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from coach.events import Command, Outcome
+
+
+class Clock(Protocol):
+    def now(self) -> float:
+        """Seconds on a monotonic clock."""
+
+    def sleep(self, seconds: float) -> None: ...
+
+
+class Speaker(Protocol):
+    def say(self, text: str) -> None:
+        """Queue text to be spoken after what is already queued; return at once."""
+
+    def cut(self) -> None:
+        """Fall silent at once and forget what is queued."""
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        """Block until everything queued has been said (or the timeout passes)."""
+
+    def close(self) -> None: ...
+
+
+class CommandSource(Protocol):
+    source: str
+
+    def poll(self) -> list[Command]:
+        """Commands heard since the last poll, oldest first; never blocks."""
+
+    def close(self) -> None: ...
+
+
+class Display(Protocol):
+    def cue(self, at: float, text: str) -> None:
+        """Show something the coach says."""
+
+    def status(self, line: str) -> None:
+        """Replace the one-line status (exercise, countdown, progress)."""
+
+    def close(self) -> None: ...
+
+
+class SessionRecorder(Protocol):
+    def progress(self, seconds: float) -> None: ...
+
+    def pain(self, at_seconds: float, exercise: str) -> None: ...
+
+    def finish(self, outcome: Outcome, seconds: float) -> None: ...

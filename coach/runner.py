@@ -1,0 +1,138 @@
+"""The loop: reads the clock and the command sources, feeds the core, sends its events to ports."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from coach import session
+from coach.eventlog import EventLog
+from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
+                          SessionEnded, SpeechCut, Status, StatusChanged)
+from coach.ports import Clock, CommandSource, Display, SessionRecorder, Speaker
+from coach.session import SessionState
+from coach.timeline import Timeline
+
+# The loop wakes at least this often (seconds of session time) to read commands and redraw.
+TICK = 0.02
+# How often the session's length is saved while it runs.
+SAVE_EVERY = 5.0
+# At the end, how long to let the last words finish.
+LAST_WORDS_TIMEOUT = 30.0
+
+
+class Toggle:
+    """The space key: pause when running, resume otherwise."""
+
+
+TOGGLE = Toggle()
+
+
+@dataclass
+class Ports:
+    clock: Clock
+    speaker: Speaker
+    display: Display
+    recorder: SessionRecorder
+    sources: list[CommandSource]
+    log: EventLog
+
+
+class Runner:
+    def __init__(self, timeline: Timeline, ports: Ports):
+        self.timeline = timeline
+        self.ports = ports
+        self._origin = 0.0
+        self._saved_at = 0.0
+
+    def run(self) -> SessionState:
+        """Run the session to its end; on Ctrl-C, save it as interrupted and re-raise."""
+        p = self.ports
+        self._origin = p.clock.now()
+        state, events = session.start(self.timeline, 0.0)
+        self._handle(events, 0.0)
+        try:
+            while state.status is not Status.FINISHED:
+                state = self._turn(state)
+            p.speaker.wait_until_quiet(LAST_WORDS_TIMEOUT)
+        except KeyboardInterrupt:
+            p.speaker.cut()
+            p.recorder.finish(Outcome.INTERRUPTED, self._now())
+            p.log.write(self._now(), "session_end", outcome=Outcome.INTERRUPTED.value)
+            raise
+        return state
+
+    def _turn(self, state: SessionState) -> SessionState:
+        now = self._now()
+        for command, source in self._poll():
+            if isinstance(command, Toggle):
+                command = Command.PAUSE if state.status is Status.RUNNING else Command.RESUME
+            self.ports.log.write(now, "command", command=command.value, source=source)
+            state, events = session.step(self.timeline, state, now, command)
+            self._handle(events, now)
+        state, events = session.step(self.timeline, state, now)
+        self._handle(events, now)
+        self.ports.display.status(status_line(self.timeline, state, now))
+        if now - self._saved_at >= SAVE_EVERY:
+            self.ports.recorder.progress(now)
+            self._saved_at = now
+        if state.status is not Status.FINISHED:
+            self.ports.clock.sleep(self._sleep_for(state, now))
+        return state
+
+    def _poll(self) -> list[tuple[Command | Toggle, str]]:
+        return [(command, source.source) for source in self.ports.sources for command in source.poll()]
+
+    def _now(self) -> float:
+        return self.ports.clock.now() - self._origin
+
+    def _sleep_for(self, state: SessionState, now: float) -> float:
+        if state.status is not Status.RUNNING or state.next_cue >= len(self.timeline.cues):
+            return TICK
+        until_cue = self.timeline.cues[state.next_cue].at - state.position_at(now)
+        return max(0.0, min(TICK, until_cue))
+
+    def _handle(self, events: list[Event], now: float) -> None:
+        for event in events:
+            self._handle_one(event, now)
+
+    def _handle_one(self, event: Event, now: float) -> None:
+        p = self.ports
+        if isinstance(event, CueDue):
+            p.log.write(now, "cue_start", text=event.cue.text, at=event.cue.at)
+            p.display.cue(now, event.cue.text)
+            p.speaker.say(event.cue.text)
+        elif isinstance(event, Announce):
+            p.log.write(now, "announce", text=event.text)
+            p.display.cue(now, event.text)
+            p.speaker.say(event.text)
+        elif isinstance(event, SpeechCut):
+            p.speaker.cut()
+            p.log.write(now, "speech_stopped")
+        elif isinstance(event, PainRecorded):
+            p.recorder.pain(event.position, event.exercise)  # committed before any word is said
+            p.log.write(now, "pain", at=event.position, exercise=event.exercise)
+        elif isinstance(event, StatusChanged):
+            p.log.write(now, "state", state=event.status.value)
+        elif isinstance(event, Moved):
+            p.log.write(now, "moved", position=event.position, command=event.command.value)
+        elif isinstance(event, SessionEnded):
+            p.recorder.finish(event.outcome, now)
+            p.log.write(now, "session_end", outcome=event.outcome.value)
+
+
+def status_line(timeline: Timeline, state: SessionState, now: float) -> str:
+    """One line: where the session is, what is being counted, and how far along it is."""
+    position = min(state.position_at(now), timeline.duration)
+    segment = session.segment_at(timeline, position)
+    unit = session.unit_at(timeline, position)
+    detail = unit.label
+    if unit.label in ("hold", "rest"):
+        detail = f"{unit.label} {max(0, round(unit.end - position))} s"
+    flag = {Status.PAUSED: "PAUSED", Status.PAIN: "PAUSED (pain)", Status.FINISHED: "done"}.get(state.status)
+    parts = [p for p in (flag, segment.label, detail) if p]
+    return f"{_clock(position)} / {_clock(timeline.duration)}  " + " | ".join(parts)
+
+
+def _clock(seconds: float) -> str:
+    whole = int(seconds)
+    return f"{whole // 60:02d}:{whole % 60:02d}"

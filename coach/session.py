@@ -1,0 +1,188 @@
+"""The session state machine: (state, now, command) -> (state, events). Pure: no I/O, no clock.
+
+Rule: every (status, command) pair is in TRANSITIONS, as a handler or as IGNORE; a pair that is
+missing is a bug and raises. Time moves only through `now`, given by the caller in seconds since
+the session started. While running, the timeline position is `position + (now - since)`.
+
+Meanings:
+- pause: fall silent, hold the position; resume restarts the current rep, hold or breath.
+- next / back: go to the start of the next / previous exercise or side (rests are skipped).
+- repeat: restart the current rep, hold or breath and say its cue again; after pain, repeat
+  says the warning signs again.
+- stop: end the session. pain: fall silent, record, say the warning signs, wait paused.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass, replace
+from typing import Callable
+
+from coach import content
+from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
+                          SessionEnded, SpeechCut, Status, StatusChanged)
+from coach.timeline import Segment, Timeline, Unit
+
+
+class IllegalTransition(Exception):
+    """A (status, command) pair that the table does not define: a bug in the table."""
+
+
+@dataclass(frozen=True)
+class SessionState:
+    status: Status
+    position: float
+    since: float
+    next_cue: int
+    outcome: Outcome | None = None
+    pain_events: int = 0
+
+    def position_at(self, now: float) -> float:
+        if self.status is Status.RUNNING:
+            return self.position + max(0.0, now - self.since)
+        return self.position
+
+
+Result = tuple[SessionState, list[Event]]
+Handler = Callable[[Timeline, SessionState, float, Command], Result]
+
+
+def start(timeline: Timeline, now: float = 0.0) -> Result:
+    """A new session, running from the first cue."""
+    state = SessionState(Status.RUNNING, 0.0, now, 0)
+    return advance(timeline, state, now)
+
+
+def step(timeline: Timeline, state: SessionState, now: float, command: Command | None = None) -> Result:
+    """Advance the clock to `now`, then apply `command` if one was given."""
+    state, events = advance(timeline, state, now)
+    if command is None:
+        return state, events
+    try:
+        handler = TRANSITIONS[(state.status, command)]
+    except KeyError:
+        raise IllegalTransition(f"{command.value} in {state.status.value}") from None
+    if handler is IGNORE:
+        return state, events
+    state, more = handler(timeline, state, now, command)
+    return state, events + more
+
+
+def advance(timeline: Timeline, state: SessionState, now: float) -> Result:
+    """Emit every cue that has come due; finish when the timeline is done."""
+    if state.status is not Status.RUNNING:
+        return state, []
+    position = state.position_at(now)
+    cues = timeline.cues
+    end = state.next_cue
+    while end < len(cues) and cues[end].at <= position:
+        end += 1
+    events: list[Event] = [CueDue(c) for c in cues[state.next_cue:end]]
+    state = replace(state, position=position, since=now, next_cue=end)
+    if position >= timeline.duration:
+        state, more = _finish(state, Outcome.COMPLETED)
+        events += more
+    return state, events
+
+
+def current_unit(timeline: Timeline, position: float) -> int:
+    starts = [u.start for u in timeline.units]
+    return max(0, bisect.bisect_right(starts, position) - 1)
+
+
+def current_segment(timeline: Timeline, position: float) -> int:
+    return timeline.units[current_unit(timeline, position)].segment
+
+
+# --- handlers -----------------------------------------------------------------------------
+
+def IGNORE(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:  # noqa: N802
+    return state, []
+
+
+def _pause(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    state, events = _set_status(state, Status.PAUSED)
+    return state, [SpeechCut(), *events, Announce(content.PAUSED)]
+
+
+def _resume(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    unit = timeline.units[current_unit(timeline, state.position)]
+    return _jump(timeline, state, now, unit.start, command)
+
+
+def _repeat(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    return _resume(timeline, state, now, command)
+
+
+def _next(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    segment = current_segment(timeline, state.position)
+    later = [s for s in timeline.segments[segment + 1:] if not s.is_rest]
+    target = later[0].start if later else timeline.segments[-1].start
+    return _jump(timeline, state, now, target, command)
+
+
+def _back(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    segment = current_segment(timeline, state.position)
+    earlier = [s for s in timeline.segments[:segment] if not s.is_rest and s.label != "End"]
+    target = earlier[-1].start if earlier else timeline.segments[segment].start
+    return _jump(timeline, state, now, target, command)
+
+
+def _stop(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    outcome = Outcome.PAIN if state.status is Status.PAIN else Outcome.STOPPED
+    state, events = _finish(state, outcome)
+    return state, [SpeechCut(), Announce(content.STOPPED), *events]
+
+
+def _pain(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    exercise = timeline.segments[current_segment(timeline, state.position)].exercise
+    state = replace(state, pain_events=state.pain_events + 1)
+    state, changed = _set_status(state, Status.PAIN)
+    warnings = [Announce(line) for line in content.pain_protocol_lines()]
+    return state, [SpeechCut(), PainRecorded(round(state.position, 3), exercise), *changed, *warnings]
+
+
+def _say_warnings_again(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
+    return state, [SpeechCut(), *[Announce(line) for line in content.pain_protocol_lines()[1:]]]
+
+
+def _jump(timeline: Timeline, state: SessionState, now: float, target: float, command: Command) -> Result:
+    first_cue = bisect.bisect_left([c.at for c in timeline.cues], target)
+    moved = replace(state, position=target, since=now, next_cue=first_cue)
+    moved, changed = _set_status(moved, Status.RUNNING)
+    moved, due = advance(timeline, moved, now)
+    return moved, [SpeechCut(), *changed, Moved(target, command), *due]
+
+
+def _set_status(state: SessionState, status: Status) -> tuple[SessionState, list[Event]]:
+    if state.status is status:
+        return state, []
+    return replace(state, status=status), [StatusChanged(status, state.status)]
+
+
+def _finish(state: SessionState, outcome: Outcome) -> Result:
+    state, events = _set_status(state, Status.FINISHED)
+    return replace(state, outcome=outcome), [*events, SessionEnded(outcome)]
+
+
+R, P, H, F = Status.RUNNING, Status.PAUSED, Status.PAIN, Status.FINISHED
+C = Command
+TRANSITIONS: dict[tuple[Status, Command], Handler] = {
+    (R, C.PAUSE): _pause,  (R, C.RESUME): IGNORE,  (R, C.NEXT): _next,  (R, C.BACK): _back,
+    (R, C.REPEAT): _repeat, (R, C.STOP): _stop,    (R, C.PAIN): _pain,
+    (P, C.PAUSE): IGNORE,  (P, C.RESUME): _resume, (P, C.NEXT): _next,  (P, C.BACK): _back,
+    (P, C.REPEAT): _repeat, (P, C.STOP): _stop,    (P, C.PAIN): _pain,
+    (H, C.PAUSE): IGNORE,  (H, C.RESUME): _resume, (H, C.NEXT): _next,  (H, C.BACK): _back,
+    (H, C.REPEAT): _say_warnings_again, (H, C.STOP): _stop, (H, C.PAIN): _pain,
+    (F, C.PAUSE): IGNORE,  (F, C.RESUME): IGNORE,  (F, C.NEXT): IGNORE, (F, C.BACK): IGNORE,
+    (F, C.REPEAT): IGNORE, (F, C.STOP): IGNORE,    (F, C.PAIN): IGNORE,
+}
+del R, P, H, F, C
+
+
+def unit_at(timeline: Timeline, position: float) -> Unit:
+    return timeline.units[current_unit(timeline, position)]
+
+
+def segment_at(timeline: Timeline, position: float) -> Segment:
+    return timeline.segments[current_segment(timeline, position)]

@@ -1,0 +1,189 @@
+"""Terminal adapters: the screen (cues and a status line) and the keys (a CommandSource)."""
+
+from __future__ import annotations
+
+import os
+import queue
+import select
+import sys
+import threading
+from typing import IO
+
+from coach.events import Command
+from coach.runner import TOGGLE, Toggle
+
+KEYS: dict[str, Command | Toggle] = {
+    " ": TOGGLE, "n": Command.NEXT, "b": Command.BACK, "r": Command.REPEAT,
+    "q": Command.STOP, "p": Command.PAIN,
+}
+KEY_HELP = "keys: space pause/resume · n next · b back · r repeat · q stop · p pain"
+
+
+class TerminalDisplay:
+    """Prints each cue on its own line; on a terminal, keeps a status line redrawn below them."""
+
+    def __init__(self, out: IO[str] | None = None):
+        self.out = out or sys.stdout
+        self.live = self.out.isatty()
+        self._last_status = ""
+
+    def cue(self, at: float, text: str) -> None:
+        minutes, seconds = divmod(int(at), 60)
+        self._clear_status()
+        self.out.write(f"{minutes:02d}:{seconds:02d}  {text}\n")
+        self._redraw()
+
+    def status(self, line: str) -> None:
+        if not self.live or line == self._last_status:
+            return
+        self._last_status = line
+        self._redraw()
+
+    def close(self) -> None:
+        self._clear_status()
+        self.out.flush()
+
+    def _clear_status(self) -> None:
+        if self.live:
+            self.out.write("\r\x1b[K")
+
+    def _redraw(self) -> None:
+        if self.live and self._last_status:
+            width = max(20, _columns() - 1)
+            self.out.write("\r\x1b[K" + self._last_status[:width])
+        self.out.flush()
+
+
+def _columns() -> int:
+    try:
+        return os.get_terminal_size().columns
+    except OSError:
+        return 80
+
+
+_EOF = object()
+
+
+class Console:
+    """Owns standard input: answers questions (pain ratings) and hands out key presses.
+
+    On a terminal, keys are single presses in cbreak mode. Otherwise (a pipe, a test), a reader
+    thread splits input into lines: a question takes one line, and each poll for keys takes one
+    line, so scripted input is replayed in order.
+    """
+
+    def __init__(self, stream: IO[str] | None = None, out: IO[str] | None = None):
+        self.stream = stream or sys.stdin
+        self.out = out or sys.stdout
+        self.fd = _terminal_fd(self.stream)
+        self._lines: queue.SimpleQueue = queue.SimpleQueue()
+        if self.fd is None:
+            threading.Thread(target=self._read_lines, daemon=True).start()
+
+    def ask_rating(self, question: str) -> int | None:
+        """A 0-10 rating, or None when the user skips (Enter) or there is no input."""
+        while True:
+            self.out.write(f"{question} (0-10, Enter to skip): ")
+            self.out.flush()
+            answer = self._read_answer()
+            if answer is None or not answer.strip():
+                self.out.write("\n" if answer is None else "")
+                return None
+            if answer.strip().isdigit() and 0 <= int(answer) <= 10:
+                return int(answer)
+            self.out.write("Please answer with a whole number from 0 to 10, or press Enter to skip.\n")
+            if self.fd is None:
+                return None
+
+    def keys(self) -> "KeySource":
+        return KeySource(self)
+
+    def _read_answer(self) -> str | None:
+        if self.fd is not None:
+            line = self.stream.readline()
+            return line.rstrip("\n") if line else None
+        line = self._lines.get()
+        if line is _EOF:
+            self._lines.put(_EOF)
+            return None
+        self.out.write(line + "\n")
+        return line
+
+    def _read_lines(self) -> None:
+        try:
+            for line in self.stream:
+                self._lines.put(line.rstrip("\n"))
+        except (OSError, ValueError):
+            pass
+        self._lines.put(_EOF)
+
+    def next_line_nowait(self) -> str:
+        try:
+            line = self._lines.get_nowait()
+        except queue.Empty:
+            return ""
+        if line is _EOF:
+            self._lines.put(_EOF)
+            return ""
+        return line
+
+
+class KeySource:
+    """Key presses as commands: space, n, b, r, q, p."""
+
+    source = "keys"
+
+    def __init__(self, console: Console):
+        self.console = console
+        self._saved_mode = None
+        if console.fd is not None:
+            import termios
+            import tty
+
+            self._saved_mode = termios.tcgetattr(console.fd)
+            tty.setcbreak(console.fd)
+
+    def poll(self) -> list[Command | Toggle]:
+        keys = self._read_terminal() if self.console.fd is not None else self.console.next_line_nowait()
+        return [KEYS[k] for k in keys.lower() if k in KEYS]
+
+    def close(self) -> None:
+        if self._saved_mode is not None:
+            import termios
+
+            termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+            self._saved_mode = None
+
+    def _read_terminal(self) -> str:
+        keys = ""
+        fd = self.console.fd
+        while select.select([fd], [], [], 0)[0]:
+            chunk = os.read(fd, 64).decode("utf-8", "ignore")
+            if not chunk:
+                break
+            keys += chunk
+        return keys
+
+
+def _terminal_fd(stream: IO[str]) -> int | None:
+    try:
+        fd = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return None
+    return fd if os.isatty(fd) else None
+
+
+class SilentSpeaker:
+    """The speaker for `--text`: the display already shows every word."""
+
+    def say(self, text: str) -> None:
+        pass
+
+    def cut(self) -> None:
+        pass
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass

@@ -1,0 +1,298 @@
+"""Pure: routine -> the timed cues a good human coach would say, grouped for navigation.
+
+The timeline is cut into segments (introduction, one side of one set of an exercise, a rest,
+the end) for next/back, and into units (the setup, one rep, one hold, one breath) for repeat.
+How long each cue takes to say comes from a `SpeechLength` function: an estimate here, the
+real rendered length once speech is on. A cue never starts before the previous one has ended.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from enum import Enum
+from typing import Callable, Iterable
+
+from coach.content import SAFETY_REMINDER
+from coach.routine import Exercise, Phase, Routine
+
+SpeechLength = Callable[[str], float]
+
+# Silence kept after each cue so words never run together (0.25 s sounds unhurried in eSpeak).
+MIN_GAP = 0.25
+# Time to get into position after the setup is read out.
+SETTLE_SECONDS = 3.0
+# Pause after a side change or set announcement.
+SWITCH_SECONDS = 1.5
+# Reps from which "halfway" is said.
+HALFWAY_FROM_REPS = 6
+# Phases at least this long count down their last `countdown` seconds.
+COUNTDOWN_MIN_PHASE = 5.0
+# Breathing phases up to this long are counted aloud second by second.
+COUNT_ALOUD_MAX = 10.0
+END_TEXT = "That's the end of the session. Take a moment before you get up."
+
+
+class CueKind(str, Enum):
+    INTRO = "intro"
+    SETUP = "setup"
+    SIDE = "side"
+    REP = "rep"
+    PHASE = "phase"
+    HOLD = "hold"
+    COUNT = "count"
+    RELEASE = "release"
+    BREATH = "breath"
+    REST = "rest"
+    END = "end"
+
+
+@dataclass(frozen=True)
+class Cue:
+    at: float
+    text: str
+    kind: CueKind
+    exercise: str
+    length: float
+    unit: int
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What `repeat` restarts: the setup, one rep, one hold, one breath or one rest."""
+
+    start: float
+    end: float
+    segment: int
+    label: str
+
+
+@dataclass(frozen=True)
+class Segment:
+    """What `next` and `back` move between."""
+
+    start: float
+    end: float
+    exercise: str
+    label: str
+    is_rest: bool = False
+
+
+@dataclass(frozen=True)
+class Timeline:
+    routine: str
+    title: str
+    cues: tuple[Cue, ...]
+    units: tuple[Unit, ...]
+    segments: tuple[Segment, ...]
+    duration: float
+
+    def to_json(self) -> dict:
+        return {
+            "routine": self.routine,
+            "duration": round(self.duration, 3),
+            "cues": [{"at": round(c.at, 3), "text": c.text, "kind": c.kind.value, "exercise": c.exercise}
+                     for c in self.cues],
+        }
+
+
+def estimate_speech_seconds(text: str) -> float:
+    """A stand-in for the real spoken length: eSpeak at its default rate says about 2.6 words/s."""
+    words = len(text.split())
+    return round(0.15 + 0.38 * max(words, 1), 3)
+
+
+class _Builder:
+    """Lays cues end to end on a running clock `t`."""
+
+    def __init__(self, speech_length: SpeechLength):
+        self.length = speech_length
+        self.t = 0.0
+        self.cues: list[Cue] = []
+        self.units: list[Unit] = []
+        self.segments: list[Segment] = []
+        self._unit_start = 0.0
+        self._unit_label = ""
+        self._segment_start = 0.0
+
+    def say(self, text: str, kind: CueKind, exercise: str, at: float | None = None) -> float:
+        """Add a cue at `at` (or now), never before the last one ends; return when it ends."""
+        start = max(self.t if at is None else at, self._speech_end())
+        length = self.length(text)
+        self.cues.append(Cue(round(start, 3), text, kind, exercise, length, len(self.units)))
+        self.t = max(self.t, start + length + MIN_GAP)
+        return start + length
+
+    def wait_until(self, t: float) -> None:
+        self.t = max(self.t, t)
+
+    def _speech_end(self) -> float:
+        last = self.cues[-1] if self.cues else None
+        return last.at + last.length + MIN_GAP if last else 0.0
+
+    def open_unit(self, label: str) -> None:
+        self._unit_start, self._unit_label = self.t, label
+
+    def close_unit(self) -> None:
+        self.units.append(Unit(round(self._unit_start, 3), round(self.t, 3), len(self.segments), self._unit_label))
+
+    def open_segment(self) -> None:
+        self._segment_start = self.t
+
+    def close_segment(self, exercise: str, label: str, is_rest: bool = False) -> None:
+        self.segments.append(Segment(round(self._segment_start, 3), round(self.t, 3), exercise, label, is_rest))
+
+
+def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_speech_seconds) -> Timeline:
+    """Compile a routine into its timeline."""
+    b = _Builder(speech_length)
+    _intro(b, routine)
+    blocks = list(_blocks(routine))
+    for i, (exercise, set_no, side_no) in enumerate(blocks):
+        _block(b, exercise, set_no, side_no)
+        following = blocks[i + 1] if i + 1 < len(blocks) else None
+        if following and following[2] == 0 and exercise.rest > 0:
+            _rest(b, exercise.rest, following)
+    _end(b)
+    return Timeline(routine.name, routine.title, tuple(b.cues), tuple(b.units), tuple(b.segments), round(b.t, 3))
+
+
+def _blocks(routine: Routine) -> Iterable[tuple[Exercise, int, int]]:
+    for exercise in routine.exercises:
+        for set_no in range(exercise.sets):
+            for side_no in range(max(1, len(exercise.sides))):
+                yield exercise, set_no, side_no
+
+
+def _intro(b: _Builder, routine: Routine) -> None:
+    b.open_segment()
+    b.open_unit("introduction")
+    b.say(f"Let's begin: {routine.title}.", CueKind.INTRO, "")
+    b.say(SAFETY_REMINDER, CueKind.INTRO, "")
+    b.wait_until(b.t + 1.0)
+    b.close_unit()
+    b.close_segment("", "Introduction")
+
+
+def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> None:
+    b.open_segment()
+    b.open_unit("setup")
+    _announce(b, exercise, set_no, side_no)
+    b.close_unit()
+    if exercise.reps:
+        _reps(b, exercise)
+    elif exercise.hold:
+        _hold(b, exercise)
+    else:
+        _breaths(b, exercise)
+    b.close_segment(exercise.name, _block_label(exercise, set_no, side_no))
+
+
+def _block_label(exercise: Exercise, set_no: int, side_no: int) -> str:
+    parts = [exercise.name]
+    if exercise.sets > 1:
+        parts.append(f"set {set_no + 1} of {exercise.sets}")
+    if exercise.sides:
+        parts.append(exercise.sides[side_no])
+    return ", ".join(parts)
+
+
+def _announce(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> None:
+    name = exercise.name
+    first = set_no == 0 and side_no == 0
+    if first:
+        b.say(f"{name}.", CueKind.SETUP, name)
+        if exercise.setup:
+            b.say(exercise.setup, CueKind.SETUP, name)
+    parts = []
+    if exercise.sets > 1 and side_no == 0:
+        parts.append(f"Set {set_no + 1} of {exercise.sets}.")
+    if exercise.sides:
+        side = exercise.sides[side_no]
+        parts.append(f"{side[0].upper()}{side[1:]}." if first or side_no == 0 else f"Change sides: {side}.")
+    if parts:
+        b.say(" ".join(parts), CueKind.SIDE, name)
+    b.wait_until(b.t + (SETTLE_SECONDS if first else SWITCH_SECONDS))
+
+
+def _reps(b: _Builder, exercise: Exercise) -> None:
+    for rep in range(1, exercise.reps + 1):
+        b.open_unit(f"rep {rep} of {exercise.reps}")
+        for index, phase in enumerate(exercise.tempo):
+            start = b.t
+            text = _rep_text(rep, exercise.reps, phase) if index == 0 else f"{phase.word}."
+            b.say(text, CueKind.REP if index == 0 else CueKind.PHASE, exercise.name)
+            _countdown(b, exercise, phase, start)
+            b.wait_until(start + phase.seconds)
+        b.close_unit()
+
+
+def _rep_text(rep: int, reps: int, phase: Phase) -> str:
+    word = f" {phase.word}." if phase.word else ""
+    if rep == 1:
+        return f"Rep 1 of {reps}.{word}"
+    if rep == reps:
+        return f"Last one. {rep}.{word}"
+    if reps >= HALFWAY_FROM_REPS and rep == reps // 2 + 1:
+        return f"Halfway. {rep}.{word}"
+    return f"{rep}.{word}"
+
+
+def _countdown(b: _Builder, exercise: Exercise, phase: Phase, start: float) -> None:
+    """Say the last seconds of a long phase: "3", "2", "1", each on its second."""
+    if exercise.countdown == 0 or phase.seconds < COUNTDOWN_MIN_PHASE:
+        return
+    for n in range(min(exercise.countdown, int(phase.seconds) - 2), 0, -1):
+        b.say(f"{n}.", CueKind.COUNT, exercise.name, at=start + phase.seconds - n)
+
+
+def _hold(b: _Builder, exercise: Exercise) -> None:
+    b.open_unit("hold")
+    start = b.t
+    b.say(f"Hold for {_seconds_text(exercise.hold)}.", CueKind.HOLD, exercise.name)
+    _countdown(b, exercise, Phase("", exercise.hold), start)
+    b.wait_until(start + exercise.hold)
+    b.say("And release.", CueKind.RELEASE, exercise.name)
+    b.wait_until(b.t + 1.0)
+    b.close_unit()
+
+
+def _breaths(b: _Builder, exercise: Exercise) -> None:
+    for cycle in range(1, exercise.cycles + 1):
+        b.open_unit(f"breath {cycle} of {exercise.cycles}")
+        for phase in exercise.breathing:
+            start = b.t
+            b.say(f"{phase.word}.", CueKind.BREATH, exercise.name)
+            if phase.seconds <= COUNT_ALOUD_MAX:
+                for n in range(2, int(phase.seconds) + 1):
+                    b.say(f"{n}.", CueKind.COUNT, exercise.name, at=start + n - 1)
+            b.wait_until(start + phase.seconds)
+        b.close_unit()
+
+
+def _rest(b: _Builder, seconds: float, following: tuple[Exercise, int, int]) -> None:
+    exercise, set_no, _ = following
+    up_next = exercise.name if set_no == 0 else f"set {set_no + 1} of {exercise.name}"
+    b.open_segment()
+    b.open_unit("rest")
+    start = b.t
+    b.say(f"Rest for {_seconds_text(seconds)}. Next up: {up_next}.", CueKind.REST, "")
+    b.wait_until(start + seconds)
+    b.close_unit()
+    b.close_segment("", f"Rest, next up: {up_next}", is_rest=True)
+
+
+def _end(b: _Builder) -> None:
+    b.open_segment()
+    b.open_unit("end")
+    b.say(END_TEXT, CueKind.END, "")
+    b.wait_until(b.t + 0.5)
+    b.close_unit()
+    b.close_segment("", "End")
+
+
+def _seconds_text(seconds: float) -> str:
+    whole = math.floor(seconds)
+    if seconds == whole:
+        return "1 second" if whole == 1 else f"{whole} seconds"
+    return f"{seconds:g} seconds"
