@@ -54,7 +54,11 @@ def _read_text(path: Path, name: str) -> str:
 
 def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     """Parse YAML text into plain data plus {field path: line number}."""
-    loader = yaml.SafeLoader(text)
+    try:
+        loader = yaml.SafeLoader(text)
+    except yaml.reader.ReaderError as error:
+        line = text[: error.position].count("\n") + 1
+        raise RoutineError([Problem(name, line, "", f"has a character YAML does not allow ({error.character:#06x})")]) from None
     try:
         node = loader.get_single_node()
         if node is None:

@@ -1,0 +1,86 @@
+"""Hand-written fakes that record what happened. Only the clock is faked for control."""
+
+from __future__ import annotations
+
+from coach.events import Command, Outcome
+
+
+class FakeClock:
+    """Time moves only when the runner sleeps."""
+
+    def __init__(self) -> None:
+        self.t = 0.0
+
+    def now(self) -> float:
+        return self.t
+
+    def sleep(self, seconds: float) -> None:
+        self.t += max(seconds, 0.001)
+
+
+class RecordingSpeaker:
+    def __init__(self) -> None:
+        self.said: list[str] = []
+        self.cuts = 0
+
+    def say(self, text: str) -> None:
+        self.said.append(text)
+
+    def cut(self) -> None:
+        self.cuts += 1
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class ScriptedCommands:
+    """Gives each scripted command once the clock has reached its time."""
+
+    def __init__(self, clock: FakeClock, script: list[tuple[float, Command]], source: str = "voice"):
+        self.clock = clock
+        self.script = sorted(script, key=lambda item: item[0])
+        self.source = source
+
+    def poll(self) -> list[Command]:
+        due = [c for t, c in self.script if t <= self.clock.now()]
+        self.script = [(t, c) for t, c in self.script if t > self.clock.now()]
+        return due
+
+    def close(self) -> None:
+        pass
+
+
+class ListDisplay:
+    def __init__(self) -> None:
+        self.cues: list[tuple[float, str]] = []
+        self.lines: list[str] = []
+
+    def cue(self, at: float, text: str) -> None:
+        self.cues.append((at, text))
+
+    def status(self, line: str) -> None:
+        self.lines.append(line)
+
+    def close(self) -> None:
+        pass
+
+
+class MemoryRecorder:
+    def __init__(self, speaker: RecordingSpeaker | None = None) -> None:
+        self.speaker = speaker
+        self.pains: list[tuple[float, str, int]] = []
+        self.outcome: Outcome | None = None
+        self.seconds = 0.0
+
+    def progress(self, seconds: float) -> None:
+        self.seconds = seconds
+
+    def pain(self, at_seconds: float, exercise: str) -> None:
+        words_before = len(self.speaker.said) if self.speaker else 0
+        self.pains.append((at_seconds, exercise, words_before))
+
+    def finish(self, outcome: Outcome, seconds: float) -> None:
+        self.outcome, self.seconds = outcome, seconds

@@ -1,0 +1,116 @@
+"""The command line through click's CliRunner, with real files and a real history."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from coach.cli import main
+
+GOOD = "title: Mine\nexercises:\n  - {name: Hug, hold: 5}\n"
+
+
+def invoke(*args: str, input: str | None = None):
+    return CliRunner().invoke(main, list(args), input=input, catch_exceptions=False)
+
+
+def test_list_shows_builtins_with_kind_and_minutes():
+    result = invoke("list")
+    assert result.exit_code == 0
+    line = next(l for l in result.output.splitlines() if l.startswith("breathing-4-7-8"))
+    assert "breathing" in line and "min" in line and "built-in" in line
+
+
+def test_list_includes_user_routines_from_the_config_folder():
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "coach" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "my-stretch.yaml").write_text(GOOD)
+    result = invoke("list")
+    assert any(l.startswith("my-stretch") and "yours" in l for l in result.output.splitlines())
+    assert invoke("show", "my-stretch").exit_code == 0
+
+
+def test_show_prints_cues_with_times():
+    result = invoke("show", "pelvic-tilt-90-90")
+    assert result.exit_code == 0
+    assert "00:00  Let's begin: 90-90 pelvic tilt." in result.output
+
+
+def test_show_json_is_the_compiled_timeline():
+    data = json.loads(invoke("show", "dead-bug", "--json").output)
+    assert data["routine"] == "dead-bug" and data["cues"][0]["at"] == 0
+
+
+def test_unknown_routine_suggests_a_name_and_exits_1():
+    result = CliRunner().invoke(main, ["show", "bird-dgo"])
+    assert result.exit_code == 1
+    assert result.output.strip() == 'Error: no routine named "bird-dgo"; did you mean "bird-dog"?'
+
+
+def test_validate_reports_every_problem_and_exits_1(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nexercises:\n  - {name: a, reps: ten}\n  - {name: b, hold: 0}\n")
+    good = tmp_path / "good.yaml"
+    good.write_text(GOOD)
+    result = CliRunner().invoke(main, ["validate", str(good), str(bad)])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    assert lines[0] == f"{good}: ok"
+    assert lines[1] == f'{bad}:3: exercises[0].reps: must be a whole number from 1 to 50, got "ten"'
+    assert lines[2].startswith(f"{bad}:4: exercises[1].hold: must be a number of seconds from 1 to 300")
+    assert invoke("validate", str(good)).exit_code == 0
+
+
+def test_run_of_a_bad_file_is_one_line_and_no_traceback(tmp_path):
+    bad = tmp_path / "broken.yaml"
+    bad.write_text("title: [oops\n")
+    result = CliRunner().invoke(main, ["run", str(bad)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: {bad}:") and "Traceback" not in result.output
+
+
+def test_run_a_whole_session_records_ratings_and_history():
+    result = invoke("run", "pelvic-tilt-90-90", "--speed", "500", input="3\n" + "\n" * 5 + "\n")
+    assert result.exit_code == 0, result.output
+    assert "That's the end of the session" in result.output
+    history = json.loads(invoke("history", "--json").output)
+    assert history[0]["routine"] == "pelvic-tilt-90-90" and history[0]["outcome"] == "completed"
+    assert history[0]["pain_before"] == 3
+
+
+def test_pain_key_records_the_event_and_says_the_warnings():
+    result = invoke("run", "dead-bug", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
+    assert "Get emergency help now" in result.output
+    record = json.loads(invoke("history", "--json").output)[0]
+    assert record["outcome"] == "pain" and len(record["pain_events"]) == 1
+    assert "pain at" in invoke("history").output
+
+
+def test_history_is_empty_at_first():
+    assert "No sessions yet" in invoke("history").output
+
+
+def test_warnings_lists_emergency_and_urgent_signs():
+    output = invoke("warnings").output
+    assert "Get emergency help now" in output and "urgent doctor's appointment" in output
+    assert output.index("both legs") < output.index("high temperature")
+
+
+def test_ctrl_c_exits_130_and_keeps_the_session_as_interrupted():
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    process = subprocess.Popen([sys.executable, "-m", "coach", "run", "bird-dog", "--no-rating"],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(1.5)
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=10)
+    assert process.returncode == 130
+    assert err.strip() == "Interrupted: the session is saved in your history as interrupted."
+    record = json.loads(invoke("history", "--json").output)[0]
+    assert record["outcome"] == "interrupted" and record["seconds"] > 1

@@ -1,0 +1,81 @@
+"""The runner with a fake clock: whole sessions, commands at set times, pain recorded first."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from coach.content import PAIN_HEARD
+from coach.eventlog import EventLog
+from coach.events import Command, Outcome
+from coach.runner import Ports, Runner, status_line
+from coach.session import start
+from tests.conftest import builtin_timeline
+from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedCommands
+
+
+def run(name: str, script: list[tuple[float, Command]], log_path=None):
+    clock = FakeClock()
+    speaker = RecordingSpeaker()
+    recorder = MemoryRecorder(speaker)
+    display = ListDisplay()
+    ports = Ports(clock, speaker, display, recorder, [ScriptedCommands(clock, script)], EventLog(log_path))
+    state = Runner(builtin_timeline(name), ports).run()
+    ports.log.close()
+    return state, speaker, recorder, display, clock
+
+
+def test_a_whole_session_is_spoken_in_order_on_time():
+    timeline = builtin_timeline("pelvic-tilt-90-90")
+    state, speaker, recorder, display, clock = run("pelvic-tilt-90-90", [])
+    assert speaker.said == [c.text for c in timeline.cues]
+    assert recorder.outcome is Outcome.COMPLETED
+    late = [t - c.at for (t, _), c in zip(display.cues, timeline.cues)]
+    assert max(late) < 0.03 and min(late) >= 0
+
+
+def test_pain_is_recorded_before_any_warning_is_said(tmp_path):
+    state, speaker, recorder, *_ = run("dead-bug", [(30.0, Command.PAIN), (60.0, Command.STOP)])
+    (at, exercise, words_before) = recorder.pains[0]
+    assert exercise == "Dead bug, heel taps" and at == pytest.approx(30.0, abs=0.03)
+    assert speaker.said[words_before] == PAIN_HEARD
+    assert recorder.outcome is Outcome.PAIN
+
+
+def test_the_log_has_one_json_object_per_event(tmp_path):
+    log = tmp_path / "events.jsonl"
+    run("breathing-4-7-8", [(20.0, Command.PAUSE), (25.0, Command.RESUME), (30.0, Command.STOP)], log)
+    events = [json.loads(line) for line in log.read_text().splitlines()]
+    kinds = [e["event"] for e in events]
+    assert {"cue_start", "command", "state", "speech_stopped", "session_end"} <= set(kinds)
+    assert all(isinstance(e["t"], float | int) for e in events)
+    commands = [(e["command"], e["source"]) for e in events if e["event"] == "command"]
+    assert commands == [("pause", "voice"), ("resume", "voice"), ("stop", "voice")]
+    assert events[-1] == {"t": pytest.approx(30.0, abs=0.03), "event": "session_end", "outcome": "stopped"}
+
+
+def test_ctrl_c_saves_the_session_as_interrupted():
+    class CtrlC(ScriptedCommands):
+        def poll(self):
+            if self.clock.now() > 12:
+                raise KeyboardInterrupt
+            return []
+
+    clock = FakeClock()
+    recorder = MemoryRecorder()
+    speaker = RecordingSpeaker()
+    ports = Ports(clock, speaker, ListDisplay(), recorder, [CtrlC(clock, [])], EventLog(None))
+    with pytest.raises(KeyboardInterrupt):
+        Runner(builtin_timeline("bird-dog"), ports).run()
+    assert recorder.outcome is Outcome.INTERRUPTED and recorder.seconds == pytest.approx(12, abs=0.1)
+    assert speaker.cuts >= 1
+
+
+def test_status_line_shows_exercise_rep_and_progress():
+    timeline = builtin_timeline("bird-dog")
+    unit = next(u for u in timeline.units if u.label == "rep 3 of 5")
+    state, _ = start(timeline, 0.0)
+    line = status_line(timeline, state, unit.start + 0.5)
+    assert "Bird dog, set 1 of 2, right arm and left leg" in line and "rep 3 of 5" in line
+    assert line.startswith("00:")
