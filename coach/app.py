@@ -5,6 +5,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
+
+import click
+
+from coach import content
+from coach.audio.tts import VoiceSettings
+from coach.ports import Speaker
+from coach.timeline import Timeline
 
 from coach.clock import MonotonicClock
 from coach.eventlog import EventLog
@@ -28,6 +36,13 @@ def data_dir(option: str | None) -> Path:
     from platformdirs import user_data_dir
 
     return Path(user_data_dir("coach"))
+
+
+def _is_terminal(stream: IO[str]) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def open_history(folder: Path) -> History:
@@ -57,10 +72,35 @@ class RunOptions:
     ask_ratings: bool = True
     log_path: str | None = None
     speed: float = 1.0
+    text_only: bool = False
+    voice: VoiceSettings | None = None
+    cache_dir: Path | None = None
 
 
-def run_session(routine: Routine, options: RunOptions, console: Console) -> Outcome:
-    """Run one session in the terminal, recorded in history from its first second."""
+def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple[Speaker, Timeline]:
+    """Render every cue before the first word (cached on disk) and time the timeline by them."""
+    estimated = build_timeline(routine)
+    if options.text_only:
+        return SilentSpeaker(), estimated
+    from coach.audio.cache import default_folder
+    from coach.audio.speech import build_speaker
+
+    speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder())
+    texts = [c.text for c in estimated.cues] + content.all_spoken_lines()
+
+    def progress(missing):
+        with click.progressbar(missing, label="Preparing the voice", file=err) as bar:
+            yield from bar
+
+    speaker.open()
+    speaker.prepare(texts, progress if _is_terminal(err) else None)
+    speaker.wait_until_ready()
+    return speaker, build_timeline(routine, speech_length=speaker.length)
+
+
+def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> tuple[Outcome, list[str]]:
+    """Run one session, recorded in history from its first second; return how it ended and notices."""
+    speaker, timeline = prepare_speech(routine, options, err)
     history = open_history(options.data_dir)
     log = EventLog(options.log_path)
     try:
@@ -69,16 +109,18 @@ def run_session(routine: Routine, options: RunOptions, console: Console) -> Outc
         display = TerminalDisplay(console.out)
         console.out.write(f"{routine.title}. {KEY_HELP}\n")
         keys = console.keys()
-        ports = Ports(MonotonicClock(options.speed), SilentSpeaker(), display,
+        ports = Ports(MonotonicClock(options.speed), speaker, display,
                       HistoryRecorder(history, session_id), [keys], log)
+        runner = Runner(timeline, ports)
         try:
-            state = Runner(build_timeline(routine), ports).run()
+            state = runner.run()
         finally:
             keys.close()
             display.close()
+            ports.speaker.close()
         if options.ask_ratings:
             history.set_pain_after(session_id, console.ask_rating("And how is your pain now?"))
-        return state.outcome or Outcome.STOPPED
+        return state.outcome or Outcome.STOPPED, runner.notices
     finally:
         log.close()
         history.close()

@@ -92,22 +92,42 @@ def validate(files: tuple[str, ...]) -> None:
 @main.command()
 @click.argument("routine")
 @click.option("--no-rating", is_flag=True, help="Don't ask for a pain rating at the start and end.")
-@click.option("--text", is_flag=True, help="Follow the session on screen only.")
+@click.option("--text", is_flag=True, help="Follow the session on screen only, with no sound.")
+@click.option("--no-listen", is_flag=True, help="Speak without opening a microphone.")
+@click.option("--voice", help="eSpeak NG voice id (see `coach voices`).")
+@click.option("--rate", type=int, help="Speech rate in words per minute (80-300, default 160).")
+@click.option("--volume", type=float, help="Speech volume from 0.0 to 1.0.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write events as JSON lines.")
 @click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
               help="Run the clock faster (for demos and tests).")
 @click.pass_context
-def run(ctx: click.Context, routine: str, no_rating: bool, text: bool, log_path: str | None,
-        speed: float) -> None:
-    """Run a session of ROUTINE (a name from `coach list`, or a YAML file)."""
+def run(ctx: click.Context, routine: str, no_rating: bool, text: bool, no_listen: bool, voice: str | None,
+        rate: int | None, volume: float | None, log_path: str | None, speed: float) -> None:
+    """Run a session of ROUTINE (a name from `coach list`, or a YAML file).
+
+    Keys: space pause/resume, n next, b back, r repeat, q stop, p pain.
+    """
     from coach.app import RunOptions, data_dir, run_session
     from coach.catalog import resolve
+    from coach.settings import config_path, voice_settings
     from coach.terminal import Console
 
     chosen = resolve(routine)
-    options = RunOptions(data_dir(ctx.obj["data_dir"]), not no_rating, log_path, speed)
-    outcome = run_session(chosen, options, Console())
+    settings = voice_settings(config_path(), voice, rate, volume)
+    options = RunOptions(data_dir(ctx.obj["data_dir"]), not no_rating, log_path, speed, text, settings)
+    outcome, notices = run_session(chosen, options, Console(), sys.stderr)
+    for notice in notices:
+        click.echo(f"Note: {notice}", err=True)
     click.echo(f"Session {outcome.value}. It is saved in your history (coach history).")
+
+
+@main.command()
+def voices() -> None:
+    """List the installed eSpeak NG voices for --voice."""
+    from coach.audio.tts import EspeakTts, VoiceSettings
+
+    for voice_id, name, languages in EspeakTts(VoiceSettings()).voices():
+        click.echo(f"{voice_id:<28} {name:<32} {languages}")
 
 
 @main.command()

@@ -62,3 +62,8 @@ def warnings_text() -> str:
             "Sources: NHS, Back pain (https://www.nhs.uk/conditions/back-pain/); "
             "NICE guideline NG59 (https://www.nice.org.uk/guidance/ng59)."]
     return "\n".join(out)
+
+
+def all_spoken_lines() -> list[str]:
+    """Everything said outside a routine's timeline, so it can be rendered ahead of time."""
+    return [*pain_protocol_lines(), PAUSED, STOPPED]

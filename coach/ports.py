@@ -18,8 +18,11 @@ class Speaker(Protocol):
     def say(self, text: str) -> None:
         """Queue text to be spoken after what is already queued; return at once."""
 
-    def cut(self) -> None:
-        """Fall silent at once and forget what is queued."""
+    def cut(self) -> bool:
+        """Fall silent at once and forget what is queued; True if anything was cut."""
+
+    def events(self) -> list:
+        """PlaybackEvents (start / end of each text) since the last call."""
 
     def wait_until_quiet(self, timeout: float) -> None:
         """Block until everything queued has been said (or the timeout passes)."""

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 from coach import session
+from coach.errors import DeviceError
 from coach.eventlog import EventLog
 from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
                           SessionEnded, SpeechCut, Status, StatusChanged)
@@ -43,6 +45,7 @@ class Runner:
         self.ports = ports
         self._origin = 0.0
         self._saved_at = 0.0
+        self.notices: list[str] = []
 
     def run(self) -> SessionState:
         """Run the session to its end; on Ctrl-C, save it as interrupted and re-raise."""
@@ -54,6 +57,8 @@ class Runner:
             while state.status is not Status.FINISHED:
                 state = self._turn(state)
             p.speaker.wait_until_quiet(LAST_WORDS_TIMEOUT)
+            self._log_playback()
+            p.log.write(self._now(), "session_end", outcome=state.outcome.value)
         except KeyboardInterrupt:
             p.speaker.cut()
             p.recorder.finish(Outcome.INTERRUPTED, self._now())
@@ -71,6 +76,7 @@ class Runner:
             self._handle(events, now)
         state, events = session.step(self.timeline, state, now)
         self._handle(events, now)
+        self._log_playback()
         self.ports.display.status(status_line(self.timeline, state, now))
         if now - self._saved_at >= SAVE_EVERY:
             self.ports.recorder.progress(now)
@@ -100,14 +106,14 @@ class Runner:
         if isinstance(event, CueDue):
             p.log.write(now, "cue_start", text=event.cue.text, at=event.cue.at)
             p.display.cue(now, event.cue.text)
-            p.speaker.say(event.cue.text)
+            self._say(event.cue.text, now)
         elif isinstance(event, Announce):
             p.log.write(now, "announce", text=event.text)
             p.display.cue(now, event.text)
-            p.speaker.say(event.text)
+            self._say(event.text, now)
         elif isinstance(event, SpeechCut):
-            p.speaker.cut()
-            p.log.write(now, "speech_stopped")
+            if p.speaker.cut():
+                p.log.write(now, "speech_stopped")
         elif isinstance(event, PainRecorded):
             p.recorder.pain(event.position, event.exercise)  # committed before any word is said
             p.log.write(now, "pain", at=event.position, exercise=event.exercise)
@@ -116,8 +122,27 @@ class Runner:
         elif isinstance(event, Moved):
             p.log.write(now, "moved", position=event.position, command=event.command.value)
         elif isinstance(event, SessionEnded):
-            p.recorder.finish(event.outcome, now)
-            p.log.write(now, "session_end", outcome=event.outcome.value)
+            p.recorder.finish(event.outcome, now)  # the log's session_end follows the last words
+
+
+    def _say(self, text: str, now: float) -> None:
+        """Speak; if the speaker fails mid-session, say so once and go on with the screen."""
+        try:
+            self.ports.speaker.say(text)
+        except DeviceError as error:
+            from coach.terminal import SilentSpeaker
+
+            self.ports.speaker = SilentSpeaker()
+            self.ports.log.write(now, "speech_lost", error=str(error))
+            self.ports.display.cue(now, f"[{error}]")
+            self.notices.append(str(error))
+
+    def _log_playback(self) -> None:
+        """Turn the speaker's start/end notes into log lines on the session clock."""
+        now, wall = self._now(), time.monotonic()
+        for event in self.ports.speaker.events():
+            if event.kind == "end":
+                self.ports.log.write(now - max(0.0, wall - event.monotonic), "cue_end", text=event.tag)
 
 
 def status_line(timeline: Timeline, state: SessionState, now: float) -> str:

@@ -179,8 +179,11 @@ class SilentSpeaker:
     def say(self, text: str) -> None:
         pass
 
-    def cut(self) -> None:
-        pass
+    def cut(self) -> bool:
+        return False
+
+    def events(self) -> list:
+        return []
 
     def wait_until_quiet(self, timeout: float) -> None:
         pass

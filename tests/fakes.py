@@ -26,8 +26,12 @@ class RecordingSpeaker:
     def say(self, text: str) -> None:
         self.said.append(text)
 
-    def cut(self) -> None:
+    def cut(self) -> bool:
         self.cuts += 1
+        return True
+
+    def events(self) -> list:
+        return []
 
     def wait_until_quiet(self, timeout: float) -> None:
         pass

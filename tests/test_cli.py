@@ -73,7 +73,7 @@ def test_run_of_a_bad_file_is_one_line_and_no_traceback(tmp_path):
 
 
 def test_run_a_whole_session_records_ratings_and_history():
-    result = invoke("run", "pelvic-tilt-90-90", "--speed", "500", input="3\n" + "\n" * 5 + "\n")
+    result = invoke("run", "pelvic-tilt-90-90", "--text", "--speed", "500", input="3\n" + "\n" * 5 + "\n")
     assert result.exit_code == 0, result.output
     assert "That's the end of the session" in result.output
     history = json.loads(invoke("history", "--json").output)
@@ -82,7 +82,7 @@ def test_run_a_whole_session_records_ratings_and_history():
 
 
 def test_pain_key_records_the_event_and_says_the_warnings():
-    result = invoke("run", "dead-bug", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
+    result = invoke("run", "dead-bug", "--text", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
     assert "Get emergency help now" in result.output
     record = json.loads(invoke("history", "--json").output)[0]
     assert record["outcome"] == "pain" and len(record["pain_events"]) == 1
@@ -105,7 +105,7 @@ def test_ctrl_c_exits_130_and_keeps_the_session_as_interrupted():
     import sys
     import time
 
-    process = subprocess.Popen([sys.executable, "-m", "coach", "run", "bird-dog", "--no-rating"],
+    process = subprocess.Popen([sys.executable, "-m", "coach", "run", "bird-dog", "--text", "--no-rating"],
                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     time.sleep(1.5)
     process.send_signal(signal.SIGINT)

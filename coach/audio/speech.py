@@ -1,0 +1,92 @@
+"""The Speaker port on real audio: cues rendered ahead of time by eSpeak NG, played interruptibly."""
+
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterable
+
+from coach.audio.cache import SpeechCache
+from coach.audio.clip import Clip
+from coach.audio.playback import PlaybackEvent, Player
+from coach.audio.tts import ESPEAK_RATE, EspeakTts, VoiceSettings
+from coach.errors import DeviceError
+
+Progress = Callable[[Iterable[str]], Iterable[str]]
+
+
+class SpeechLost(DeviceError):
+    """The output device stopped working mid-session."""
+
+
+class VoiceSpeaker:
+    def __init__(self, tts: EspeakTts, cache: SpeechCache, volume: float = 1.0):
+        self.tts = tts
+        self.cache = cache
+        self.volume = volume
+        self._clips: dict[str, Clip] = {}
+        self._player: Player | None = None
+
+    def prepare(self, texts: Iterable[str], progress: Progress | None = None) -> int:
+        """Load every text from the cache, rendering the missing ones; return how many were rendered."""
+        missing = []
+        for text in dict.fromkeys(texts):
+            clip = self.cache.get(text)
+            if clip is None:
+                missing.append(text)
+            else:
+                self._clips[text] = clip
+        for text in (progress(missing) if progress and missing else missing):
+            self._clips[text] = self.tts.render(text)
+            self.cache.put(text, self._clips[text])
+        return len(missing)
+
+    def length(self, text: str) -> float:
+        """How long `text` takes to say, in seconds (the timeline's SpeechLength)."""
+        return self._clip(text).seconds
+
+    def open(self) -> None:
+        """Open the output now, so it can settle while cues are loaded."""
+        if self._player is None:
+            self._player = Player(ESPEAK_RATE, self.volume)
+
+    def wait_until_ready(self) -> None:
+        self._require_player().wait_until_flowing()
+
+    def say(self, text: str) -> None:
+        player = self._require_player()
+        if player.failure:
+            raise SpeechLost(f"{player.failure}; going on with text on screen.")
+        player.play(self._clip(text), text)
+
+    def cut(self) -> bool:
+        return self._player.cut() if self._player else False
+
+    def events(self) -> list[PlaybackEvent]:
+        return self._player.events() if self._player else []
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while self._player and self._player.busy and not self._player.failure and time.monotonic() < deadline:
+            time.sleep(0.02)
+
+    def close(self) -> None:
+        if self._player:
+            self._player.close()
+            self._player = None
+
+    def _clip(self, text: str) -> Clip:
+        if text not in self._clips:
+            self._clips[text] = self.cache.get(text) or self.tts.render(text)
+            self.cache.put(text, self._clips[text])
+        return self._clips[text]
+
+    def _require_player(self) -> Player:
+        if self._player is None:
+            self.open()
+        return self._player
+
+
+def build_speaker(settings: VoiceSettings, cache_folder) -> VoiceSpeaker:
+    tts = EspeakTts(settings)
+    cache = SpeechCache(cache_folder, tts.voice_id, settings.rate, tts.engine_version)
+    return VoiceSpeaker(tts, cache, settings.volume)
