@@ -1,9 +1,8 @@
 """`coach run --log FILE`: the session's events as JSON lines, one object per event.
 
-Every object has `t` (seconds since the session started, monotonic clock) and `event`. Events:
-cue_start (text, at: scheduled time in the timeline), cue_end (text), speech_stopped,
-announce (text), command (command, source), state (state), pain (at, exercise),
-session_end (outcome). The file is flushed after every line so a crash keeps what happened.
+Every object has `t` (seconds since the session started, monotonic clock) and `event`; the
+README lists the events and their fields. The file is flushed after every line so a crash
+keeps what happened.
 """
 
 from __future__ import annotations

@@ -51,6 +51,7 @@ class Runner:
         """Run the session to its end; on Ctrl-C, save it as interrupted and re-raise."""
         p = self.ports
         self._origin = p.clock.now()
+        p.log.write(0.0, "session_start", routine=self.timeline.routine, monotonic=round(time.monotonic(), 4))
         state, events = session.start(self.timeline, 0.0)
         self._handle(events, 0.0)
         try:
@@ -141,8 +142,11 @@ class Runner:
         """Turn the speaker's start/end notes into log lines on the session clock."""
         now, wall = self._now(), time.monotonic()
         for event in self.ports.speaker.events():
-            if event.kind == "end":
-                self.ports.log.write(now - max(0.0, wall - event.monotonic), "cue_end", text=event.tag)
+            t = now - max(0.0, wall - event.monotonic)
+            if event.kind == "start":
+                self.ports.log.write(t, "speech_start", text=event.tag, latency=round(event.latency, 4))
+            elif event.kind == "end":
+                self.ports.log.write(t, "cue_end", text=event.tag)
 
 
 def status_line(timeline: Timeline, state: SessionState, now: float) -> str:

@@ -34,6 +34,8 @@ class PlaybackEvent:
     kind: str  # "start", "end" or "cut"
     tag: str
     monotonic: float
+    latency: float = 0.0
+    """For "start": seconds until the first block is heard, as the sound server reports it."""
 
 
 class Player:
@@ -49,6 +51,7 @@ class Player:
         self._closed = False
         self._failure: str | None = None
         self._frames_written = 0
+        self._latency = 0.0
         self._stream = PulseStream(rate, TARGET_SECONDS, BLOCK_SECONDS)
         self._thread = threading.Thread(target=self._write_loop, name="coach-playback", daemon=True)
         self._thread.start()
@@ -111,6 +114,7 @@ class Player:
                     self._stream.flush()
                 self._stream.write(block)
                 self._frames_written += self._block
+                self._latency = self._stream.latency()
         except DeviceError as error:
             self._failure = str(error)
 
@@ -125,7 +129,7 @@ class Player:
                         break
                     tag, samples = self._queue.popleft()
                     self._current = (tag, samples, 0)
-                    self._events.append(PlaybackEvent("start", tag, time.monotonic()))
+                    self._events.append(PlaybackEvent("start", tag, time.monotonic(), self._latency))
                 tag, samples, offset = self._current
                 take = min(self._block - filled, len(samples) - offset)
                 out[filled:filled + take] = samples[offset:offset + take]
