@@ -80,6 +80,11 @@ class Player:
             return self._current is not None or bool(self._queue)
 
     @property
+    def frames_written(self) -> int:
+        """Frames handed to the sound server so far, silence included."""
+        return self._frames_written
+
+    @property
     def failure(self) -> str | None:
         """Why the output stopped working, or None while it works."""
         return self._failure
