@@ -23,14 +23,15 @@ URGENT_SIGNS = (
     "pain in your upper back, between the shoulders, rather than your lower back",
 )
 
+# Voice commands are not in yet, so the spoken text names the keys only.
 SAFETY_REMINDER = ("Move gently. Stop any exercise that makes your symptoms worse or causes new pain. "
-                   "Say pain, or press p, at any time.")
+                   "If something hurts, press p at any time.")
 
 NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
 
 PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
-PAIN_QUESTION = "When you are ready, say resume to carry on gently, or stop to end the session."
-PAUSED = "Paused. Say resume, or press space, when you are ready."
+PAIN_QUESTION = "When you are ready, press space to carry on gently, or q to end the session."
+PAUSED = "Paused. Press space when you are ready."
 STOPPED = "Stopping here. Take your time getting up."
 
 
