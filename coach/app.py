@@ -104,6 +104,8 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
     history = open_history(options.data_dir)
     log = EventLog(options.log_path)
     try:
+        if not history.recent(1):
+            console.out.write(f"{content.NOT_A_CLINICIAN} Run `coach warnings` for the signs that need care.\n")
         before = console.ask_rating("How is your pain right now?") if options.ask_ratings else None
         session_id = history.start_session(routine.name, routine.title, pain_before=before)
         display = TerminalDisplay(console.out)

@@ -76,9 +76,12 @@ def test_run_a_whole_session_records_ratings_and_history():
     result = invoke("run", "pelvic-tilt-90-90", "--text", "--speed", "500", input="3\n" + "\n" * 5 + "\n")
     assert result.exit_code == 0, result.output
     assert "That's the end of the session" in result.output
+    assert result.output.count("does not replace a doctor") == 1
+    again = invoke("run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "500", input="\n")
+    assert "does not replace a doctor" not in again.output
     history = json.loads(invoke("history", "--json").output)
-    assert history[0]["routine"] == "pelvic-tilt-90-90" and history[0]["outcome"] == "completed"
-    assert history[0]["pain_before"] == 3
+    assert history[-1]["routine"] == "pelvic-tilt-90-90" and history[-1]["outcome"] == "completed"
+    assert history[-1]["pain_before"] == 3
 
 
 def test_pain_key_records_the_event_and_says_the_warnings():
