@@ -12,7 +12,7 @@ from typing import Any
 import yaml
 
 from coach.errors import Problem, RoutineError
-from coach.routine import Routine, build_routine
+from coach.routine import Routine, build_routine, field_path
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -85,20 +85,14 @@ def _to_data(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, marks: Marks
         for key_node, value_node in node.value:
             key = _to_data(loader, key_node, path, {}, name)
             if not isinstance(key, (str, int, float, bool)) or key is None:
-                raise RoutineError([Problem(name, key_node.start_mark.line + 1, _dotted(path), "keys must be plain words")])
+                raise RoutineError([Problem(name, key_node.start_mark.line + 1, field_path(path), "keys must be plain words")])
             if key in result:
-                raise RoutineError([Problem(name, key_node.start_mark.line + 1, _dotted(path + (key,)), "appears twice")])
+                raise RoutineError([Problem(name, key_node.start_mark.line + 1, field_path(path + (key,)), "appears twice")])
             result[key] = _to_data(loader, value_node, path + (key,), marks, name)
         return result
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(loader, item, path + (i,), marks, name) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
-
-
-def _dotted(path: tuple) -> str:
-    from coach.routine import field_path
-
-    return field_path(path)
 
 
 def _one_line(error: Exception) -> str:
