@@ -19,8 +19,8 @@ from coach.eventlog import EventLog
 from coach.events import Outcome
 from coach.history import History
 from coach.routine import Routine
-from coach.runner import Ports, Runner
-from coach.terminal import KEY_HELP, Console, SilentSpeaker, TerminalDisplay
+from coach.runner import Ports, Runner, SilentSpeaker
+from coach.terminal import KEY_HELP, Console, TerminalDisplay
 from coach.timeline import build_timeline
 
 DATA_DIR_ENV = "COACH_DATA_DIR"

@@ -29,6 +29,25 @@ class Toggle:
 TOGGLE = Toggle()
 
 
+class SilentSpeaker:
+    """The speaker for `--text`, and the fallback when sound fails: the display shows every word."""
+
+    def say(self, text: str) -> None:
+        pass
+
+    def cut(self) -> bool:
+        return False
+
+    def events(self) -> list:
+        return []
+
+    def wait_until_quiet(self, timeout: float) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
 @dataclass
 class Ports:
     clock: Clock
@@ -131,8 +150,6 @@ class Runner:
         try:
             self.ports.speaker.say(text)
         except DeviceError as error:
-            from coach.terminal import SilentSpeaker
-
             self.ports.speaker = SilentSpeaker()
             self.ports.log.write(now, "speech_lost", error=str(error))
             self.ports.display.cue(now, f"[{error}]")

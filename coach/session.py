@@ -86,8 +86,7 @@ def advance(timeline: Timeline, state: SessionState, now: float) -> Result:
 
 
 def current_unit(timeline: Timeline, position: float) -> int:
-    starts = [u.start for u in timeline.units]
-    return max(0, bisect.bisect_right(starts, position) - 1)
+    return max(0, bisect.bisect_right(timeline.unit_starts, position) - 1)
 
 
 def current_segment(timeline: Timeline, position: float) -> int:
@@ -147,7 +146,7 @@ def _say_warnings_again(timeline: Timeline, state: SessionState, now: float, com
 
 
 def _jump(timeline: Timeline, state: SessionState, now: float, target: float, command: Command) -> Result:
-    first_cue = bisect.bisect_left([c.at for c in timeline.cues], target)
+    first_cue = bisect.bisect_left(timeline.cue_times, target)
     moved = replace(state, position=target, since=now, next_cue=first_cue)
     moved, changed = _set_status(moved, Status.RUNNING)
     moved, due = advance(timeline, moved, now)

@@ -171,22 +171,3 @@ def _terminal_fd(stream: IO[str]) -> int | None:
     except (AttributeError, OSError, ValueError):
         return None
     return fd if os.isatty(fd) else None
-
-
-class SilentSpeaker:
-    """The speaker for `--text`: the display already shows every word."""
-
-    def say(self, text: str) -> None:
-        pass
-
-    def cut(self) -> bool:
-        return False
-
-    def events(self) -> list:
-        return []
-
-    def wait_until_quiet(self, timeout: float) -> None:
-        pass
-
-    def close(self) -> None:
-        pass

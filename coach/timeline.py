@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import cached_property
 from enum import Enum
 from typing import Callable, Iterable
 
@@ -78,7 +79,7 @@ class Segment:
     is_rest: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Timeline:
     routine: str
     title: str
@@ -86,6 +87,15 @@ class Timeline:
     units: tuple[Unit, ...]
     segments: tuple[Segment, ...]
     duration: float
+
+    @cached_property
+    def unit_starts(self) -> list[float]:
+        """Start of every unit, for bisecting; computed once (the runner asks every tick)."""
+        return [u.start for u in self.units]
+
+    @cached_property
+    def cue_times(self) -> list[float]:
+        return [c.at for c in self.cues]
 
     def to_json(self) -> dict:
         return {

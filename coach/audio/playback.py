@@ -114,12 +114,13 @@ class Player:
     def _write_loop(self) -> None:
         try:
             while not self._closed:
+                if self._current is None and self._queue:
+                    self._latency = self._stream.latency()  # what the clip about to start will wait
                 block, flush = self._next_block()
                 if flush:
                     self._stream.flush()
                 self._stream.write(block)
                 self._frames_written += self._block
-                self._latency = self._stream.latency()
         except DeviceError as error:
             self._failure = str(error)
 
