@@ -8,6 +8,7 @@ files of dense ordinary speech: every built-in routine's cue text, the warning s
 sentences full of near-miss words (paint, plain, pack, step, report, ...). Conditions: clean,
 white or pink noise at 10 dB SNR, reverb, reverb plus noise.
 
+Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox
 Run: .venv/bin/python bench/corpus.py [--out bench/out/corpus]   (a few minutes on 2 cores)
 Writes WAV files (16 kHz mono) and manifest.jsonl: file, split, kind, command, word_end, ...
 """
@@ -28,12 +29,19 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.audio.clip import Clip  # noqa: E402
+from coach.audio.clip import Clip
 
 RATE = 16000
-VOICES = {
+ESPEAK_VOICES = {
     "dev": ["en-us", "en", "en-gb-x-rp", "en-029"],
     "test": ["en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc"],
+}
+# Other synthesizers (Debian: flite, festival, festvox-kallpc16k, festvox-us-slt-hts). Their voices
+# are recordings of real speakers cut up or modelled, closer to people than eSpeak's formants; a
+# speaker never appears in both splits.
+OTHER_VOICES = {
+    "dev": ["flite:rms", "flite:kal16", "festival:voice_kal_diphone"],
+    "test": ["flite:slt", "flite:awb", "festival:voice_cmu_us_slt_arctic_hts"],
 }
 VARIANTS = {
     "dev": ["", "male2", "male3", "female1", "female2", "klatt", "Andy", "Annie", "john", "max"],
@@ -105,13 +113,31 @@ NEAR_MISS_SENTENCES = [
 ]
 
 
-def espeak(text: str, voice: str, speed: int, pitch: int) -> Clip:
+# Said alone, between pauses: the hardest false alarms for one-syllable commands.
+NEAR_MISS_WORDS = ["paint", "plain", "main", "rain", "cane", "pace", "base", "text", "nest", "neck", "rest",
+                   "best", "step", "stock", "top", "pack", "report", "repair", "resort", "beck", "paws",
+                   "cause", "spot", "shop", "bat", "black", "peat", "consume", "exhale", "press", "fine"]
+
+
+def synthesize(text: str, voice: str, rng: random.Random) -> Clip:
+    """Speak text with "espeak-voice+variant", "flite:voice" or "festival:voice" at a random speed and pitch."""
     with tempfile.TemporaryDirectory() as folder:
         raw, out = Path(folder) / "raw.wav", Path(folder) / "out.wav"
-        subprocess.run(["espeak-ng", "-v", voice, "-s", str(speed), "-p", str(pitch), "-w", str(raw), text],
-                       check=True, capture_output=True)
+        engine, _, name = voice.rpartition(":")
+        effects: list[str] = []
+        if not engine:
+            subprocess.run(["espeak-ng", "-v", name, "-s", str(rng.randint(125, 210)), "-p",
+                            str(rng.randint(25, 75)), "-w", str(raw), text], check=True, capture_output=True)
+        else:
+            if engine == "flite":
+                subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(raw)], check=True, capture_output=True)
+            else:
+                subprocess.run(["text2wave", "-eval", f"({name})", "-o", str(raw)], input=text.encode(),
+                               check=True, capture_output=True)
+            effects = ["tempo", "-s", f"{rng.uniform(0.8, 1.25):.2f}", "pitch", str(rng.randint(-300, 300))]
         # sox's band-limited resampler: a naive interpolation aliases enough to ruin recognition
-        subprocess.run(["sox", str(raw), "-r", str(RATE), str(out)], check=True, capture_output=True)
+        subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out), *effects],
+                       check=True, capture_output=True)
         return Clip.read_wav(out)
 
 
@@ -155,7 +181,7 @@ CONDITIONS = ["clean", "clean", "white", "pink", "reverb", "reverb+pink"]
 def command_job(args: tuple) -> dict:
     out, split, index, phrase, command, final, voice, variant, seed = args
     rng = random.Random(seed)
-    spoken = espeak(phrase, f"{voice}+{variant}" if variant else voice, rng.randint(125, 210), rng.randint(25, 75))
+    spoken = synthesize(phrase, f"{voice}+{variant}" if variant else voice, rng)
     first, last = spoken.voiced_span()
     speech = spoken.samples[first:last]
     lead, tail = int(RATE * rng.uniform(0.6, 1.2)), int(RATE * 1.2)
@@ -173,8 +199,7 @@ def speech_job(args: tuple) -> dict:
     rng = random.Random(seed)
     parts = []
     for sentence in sentences:
-        spoken = espeak(sentence, f"{voice}+{variant}" if variant else voice, rng.randint(130, 200),
-                        rng.randint(30, 70))
+        spoken = synthesize(sentence, f"{voice}+{variant}" if variant else voice, rng)
         first, last = spoken.voiced_span()
         parts += [spoken.samples[first:last], np.zeros(int(RATE * rng.uniform(0.15, 0.7)), np.int16)]
     samples = np.concatenate(parts)
@@ -199,20 +224,22 @@ def coach_sentences() -> list[str]:
 
 def jobs(out: Path, split: str, seed: int) -> tuple[list, list]:
     rng = random.Random(seed)
-    voices = [(v, var) for v in VOICES[split] for var in VARIANTS[split]]
+    voices = [(v, var) for v in ESPEAK_VOICES[split] for var in VARIANTS[split]]
+    others = [(v, "") for v in OTHER_VOICES[split]]
     command_jobs, index = [], 0
     for command, words in SAYINGS.items():
         phrases = [(c.format(w), True) for w in words for c in CARRIERS[split]]
         phrases += [(p, False) for p, cmd in EXTRA_PHRASES[split] if cmd == command]
         for phrase, final in phrases:
-            for voice, variant in rng.sample(voices, 3):
+            for voice, variant in rng.sample(voices, 2) + rng.sample(others, 2):
                 command_jobs.append((out, split, index, phrase, command, final, voice, variant, rng.random()))
                 index += 1
     sentences = coach_sentences() + NEAR_MISS_SENTENCES
     speech_jobs = []
     for i in range(40 if split == "test" else 25):
-        voice, variant = rng.choice(voices)
-        chosen = rng.sample(sentences, 12)
+        voice, variant = rng.choice(voices if i % 2 else others)
+        chosen = rng.sample(sentences, 12) + rng.sample(NEAR_MISS_WORDS, 4)
+        rng.shuffle(chosen)
         speech_jobs.append((out, split, i, chosen, voice, variant, rng.random()))
     return command_jobs, speech_jobs
 
@@ -229,8 +256,7 @@ def main() -> None:
             manifest += list(pool.map(command_job, commands, chunksize=8))
             manifest += list(pool.map(speech_job, speech))
     with open(args.out / "manifest.jsonl", "w") as file:
-        for entry in manifest:
-            file.write(json.dumps(entry) + "\n")
+        file.writelines(json.dumps(entry) + "\n" for entry in manifest)
     for split in ("dev", "test"):
         rows = [m for m in manifest if m["split"] == split]
         commands = sum(1 for m in rows if m["kind"] == "command")
