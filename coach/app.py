@@ -12,8 +12,7 @@ import click
 from coach import content
 from coach.audio.tts import VoiceSettings
 from coach.ports import Speaker
-from coach.timeline import Timeline
-
+from coach.timeline import Timeline, TimelineOptions
 from coach.clock import MonotonicClock
 from coach.eventlog import EventLog
 from coach.events import Outcome
@@ -49,6 +48,19 @@ def open_history(folder: Path) -> History:
     return History(folder / HISTORY_FILE)
 
 
+def week_line(folder: Path) -> str:
+    """The plain count of this week's sessions, said after each session."""
+    from datetime import datetime
+
+    from coach.progress import week_line as line
+
+    history = open_history(folder)
+    try:
+        return line(history.all_sessions(), datetime.now().astimezone())
+    finally:
+        history.close()
+
+
 class HistoryRecorder:
     """The SessionRecorder port on the history file, for one session."""
 
@@ -75,18 +87,19 @@ class RunOptions:
     text_only: bool = False
     voice: VoiceSettings | None = None
     cache_dir: Path | None = None
+    timeline: TimelineOptions = TimelineOptions()
 
 
 def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple[Speaker, Timeline]:
     """Render every cue before the first word (cached on disk) and time the timeline by them."""
-    estimated = build_timeline(routine)
+    estimated = build_timeline(routine, options=options.timeline)
     if options.text_only:
         return SilentSpeaker(), estimated
     from coach.audio.cache import default_folder
     from coach.audio.speech import build_speaker
 
     speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder())
-    texts = [c.text for c in estimated.cues] + content.all_spoken_lines()
+    texts = [c.played for c in estimated.cues] + content.all_spoken_lines()
 
     def progress(missing):
         with click.progressbar(missing, label="Preparing the voice", file=err) as bar:
@@ -95,7 +108,7 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple
     speaker.open()
     speaker.prepare(texts, progress if _is_terminal(err) else None)
     speaker.wait_until_ready()
-    return speaker, build_timeline(routine, speech_length=speaker.length)
+    return speaker, build_timeline(routine, speaker.length, options.timeline)
 
 
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> tuple[Outcome, list[str]]:

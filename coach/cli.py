@@ -91,7 +91,11 @@ def validate(files: tuple[str, ...]) -> None:
 
 @main.command()
 @click.argument("routine")
-@click.option("--no-rating", is_flag=True, help="Don't ask for a pain rating at the start and end.")
+@click.option("--rating/--no-rating", default=None,
+              help="Ask for a 0-10 pain rating at the start and end (default: yes, except at bedtime).")
+@click.option("--bedtime", is_flag=True, help="Slower, softer voice that fades; sparser cues; a quiet end.")
+@click.option("--minutes", type=click.FloatRange(1, 180), help="Breathe for this many minutes, then fall silent.")
+@click.option("--tones", is_flag=True, help="Pace breaths with soft tones instead of words.")
 @click.option("--text", is_flag=True, help="Follow the session on screen only, with no sound.")
 @click.option("--no-listen", is_flag=True, help="Speak without opening a microphone.")
 @click.option("--voice", help="eSpeak NG voice id (see `coach voices`).")
@@ -101,24 +105,30 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
               help="Run the clock faster (for demos and tests).")
 @click.pass_context
-def run(ctx: click.Context, routine: str, no_rating: bool, text: bool, no_listen: bool, voice: str | None,
-        rate: int | None, volume: float | None, log_path: str | None, speed: float) -> None:
+def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, minutes: float | None, tones: bool,
+        text: bool, no_listen: bool, voice: str | None, rate: int | None, volume: float | None,
+        log_path: str | None, speed: float) -> None:
     """Run a session of ROUTINE (a name from `coach list`, or a YAML file).
 
     Keys: space pause/resume, n next, b back, r repeat, q stop, p pain.
     """
-    from coach.app import RunOptions, data_dir, run_session
+    from coach.app import RunOptions, data_dir, run_session, week_line
     from coach.catalog import resolve
     from coach.settings import config_path, voice_settings
     from coach.terminal import Console
+    from coach.timeline import TimelineOptions
 
     chosen = resolve(routine)
+    bedtime = bedtime or chosen.bedtime
     settings = voice_settings(config_path(), voice, rate, volume)
-    options = RunOptions(data_dir(ctx.obj["data_dir"]), not no_rating, log_path, speed, text, settings)
+    options = RunOptions(data_dir(ctx.obj["data_dir"]), rating if rating is not None else not bedtime, log_path,
+                         speed, text, settings.for_bedtime() if bedtime else settings,
+                         timeline=TimelineOptions(bedtime, minutes, tones))
     outcome, notices = run_session(chosen, options, Console(), sys.stderr)
     for notice in notices:
         click.echo(f"Note: {notice}", err=True)
     click.echo(f"Session {outcome.value}. It is saved in your history (coach history).")
+    click.echo(week_line(options.data_dir))
 
 
 @main.command()
@@ -135,14 +145,10 @@ def voices() -> None:
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
 @click.pass_context
 def history(ctx: click.Context, as_json: bool, limit: int) -> None:
-    """Show recent sessions, pain ratings and pain events."""
-    from coach.app import data_dir, open_history
+    """Show recent sessions, pain before and after, pain events and the trend."""
+    from coach.progress import pain_trend
 
-    store = open_history(data_dir(ctx.obj["data_dir"]))
-    try:
-        records = store.recent(limit)
-    finally:
-        store.close()
+    records = _sessions(ctx)[-limit:][::-1]
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], indent=2))
         return
@@ -150,6 +156,47 @@ def history(ctx: click.Context, as_json: bool, limit: int) -> None:
         click.echo("No sessions yet. Start one with: coach run pelvic-tilt-90-90")
     for r in records:
         click.echo(_history_line(r))
+    trend = pain_trend(records[::-1])
+    if trend:
+        click.echo(trend)
+
+
+@main.command()
+@click.option("-o", "--out", default="coach-report.png", show_default=True, type=click.Path(dir_okay=False),
+              help="Where to write the PNG.")
+@click.pass_context
+def report(ctx: click.Context, out: str) -> None:
+    """Draw a PNG of pain ratings over time, sessions per week and pain events."""
+    from coach.report import write_report
+
+    click.echo(f"Report written to {write_report(_sessions(ctx), out)}")
+
+
+@main.command()
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV (the only format; say it so scripts stay clear).")
+@click.option("-o", "--out", default="-", type=click.File("w", encoding="utf-8"),
+              help="File to write (default: standard output).")
+@click.pass_context
+def export(ctx: click.Context, as_csv: bool, out) -> None:
+    """Export every session and pain event: one row each, opening in any spreadsheet."""
+    from coach.export import write_csv
+
+    if not as_csv:
+        raise click.UsageError("choose a format: --csv")
+    rows = write_csv(_sessions(ctx), out)
+    if out is not sys.stdout:
+        click.echo(f"{rows} rows written to {out.name}")
+
+
+def _sessions(ctx: click.Context) -> list:
+    """Every session in the history, oldest first."""
+    from coach.app import data_dir, open_history
+
+    store = open_history(data_dir(ctx.obj["data_dir"]))
+    try:
+        return store.all_sessions()
+    finally:
+        store.close()
 
 
 def _history_line(record) -> str:

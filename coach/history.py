@@ -35,6 +35,9 @@ CREATE TABLE IF NOT EXISTS pain_events (
 """
 
 
+SELECT_SESSIONS = "SELECT id, routine, title, started_at, seconds, outcome, pain_before, pain_after FROM sessions"
+
+
 @dataclass(frozen=True)
 class PainEvent:
     at_seconds: float
@@ -103,14 +106,19 @@ class History:
         self._db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (rating, session_id))
 
     def recent(self, limit: int = 20) -> list[SessionRecord]:
-        rows = self._db.execute(
-            "SELECT id, routine, title, started_at, seconds, outcome, pain_before, pain_after "
-            "FROM sessions ORDER BY started_at DESC, id DESC LIMIT ?", (limit,)).fetchall()
-        return [self._record(row) for row in rows]
+        """The latest sessions, newest first."""
+        return self._records(f"{SELECT_SESSIONS} ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))
 
-    def _record(self, row: tuple) -> SessionRecord:
-        pains = self._db.execute(
-            "SELECT at_seconds, exercise FROM pain_events WHERE session_id = ? ORDER BY at_seconds, id",
-            (row[0],)).fetchall()
-        return SessionRecord(row[0], row[1], row[2], datetime.fromisoformat(row[3]), row[4], Outcome(row[5]),
-                             row[6], row[7], tuple(PainEvent(*p) for p in pains))
+    def all_sessions(self) -> list[SessionRecord]:
+        """Every session, oldest first."""
+        return self._records(f"{SELECT_SESSIONS} ORDER BY started_at, id", ())
+
+    def _records(self, query: str, parameters: tuple) -> list[SessionRecord]:
+        rows = self._db.execute(query, parameters).fetchall()
+        pains: dict[int, list[PainEvent]] = {}
+        for session_id, at, exercise in self._db.execute(
+                f"SELECT p.session_id, p.at_seconds, p.exercise FROM pain_events p JOIN ({query}) s "
+                "ON s.id = p.session_id ORDER BY p.at_seconds, p.id", parameters):
+            pains.setdefault(session_id, []).append(PainEvent(at, exercise))
+        return [SessionRecord(row[0], row[1], row[2], datetime.fromisoformat(row[3]), row[4], Outcome(row[5]),
+                              row[6], row[7], tuple(pains.get(row[0], ()))) for row in rows]

@@ -15,8 +15,8 @@ class Clock(Protocol):
 
 
 class Speaker(Protocol):
-    def say(self, text: str) -> None:
-        """Queue text to be spoken after what is already queued; return at once."""
+    def say(self, text: str, volume: float = 1.0) -> None:
+        """Queue text (or a tone key) to be played after what is queued, at `volume`; return at once."""
 
     def cut(self) -> bool:
         """Fall silent at once and forget what is queued; True if anything was cut."""

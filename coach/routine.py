@@ -21,6 +21,13 @@ class Kind(str, Enum):
     BREATHING = "breathing"
 
 
+class Pacing(str, Enum):
+    """How breaths are paced: spoken words, or soft tones for people whom words keep awake."""
+
+    WORDS = "words"
+    TONES = "tones"
+
+
 @dataclass(frozen=True)
 class Phase:
     """One part of a rep or breath, spoken as its word ("lift", "breathe in") and lasting seconds."""
@@ -65,6 +72,7 @@ class Routine:
     description: str = ""
     sources: tuple[Source, ...] = ()
     bedtime: bool = False
+    pacing: Pacing = Pacing.WORDS
     file: str = ""
 
 
@@ -81,7 +89,7 @@ BREATH_HOLD_SECONDS = (0, 20)
 MAX_EXERCISES = 50
 MAX_TEXT = 600
 
-ROUTINE_KEYS = ("name", "title", "kind", "description", "sources", "bedtime", "rest", "exercises")
+ROUTINE_KEYS = ("name", "title", "kind", "description", "sources", "bedtime", "pacing", "rest", "exercises")
 EXERCISE_KEYS = ("name", "setup", "reps", "tempo", "hold", "breathing", "cycles", "countdown",
                  "sides", "sets", "rest")
 SOURCE_KEYS = ("title", "url")
@@ -182,6 +190,7 @@ def build_routine(data: Any, marks: dict[tuple, int], file: str, default_name: s
         description=check.text(top.get("description"), ("description",)),
         sources=_sources(check, top.get("sources")),
         bedtime=check.flag(top.get("bedtime"), ("bedtime",)),
+        pacing=_pacing(check, top.get("pacing"), exercises),
         file=file,
     )
     if check.problems:
@@ -208,6 +217,19 @@ def _kind(check: _Checker, value: Any, exercises: tuple[Exercise, ...]) -> Kind:
     except ValueError:
         check.fail(("kind",), f'must be "exercise" or "breathing", got {_shown(value)}')
         return Kind.EXERCISE
+
+
+def _pacing(check: _Checker, value: Any, exercises: tuple[Exercise, ...]) -> Pacing:
+    if value is None:
+        return Pacing.WORDS
+    try:
+        pacing = Pacing(value)
+    except ValueError:
+        check.fail(("pacing",), f'must be "words" or "tones", got {_shown(value)}')
+        return Pacing.WORDS
+    if pacing is Pacing.TONES and not any(e.is_breathing for e in exercises):
+        check.fail(("pacing",), "tones pace breaths: the routine needs a breathing exercise")
+    return pacing
 
 
 def _sources(check: _Checker, value: Any) -> tuple[Source, ...]:

@@ -32,7 +32,7 @@ TOGGLE = Toggle()
 class SilentSpeaker:
     """The speaker for `--text`, and the fallback when sound fails: the display shows every word."""
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, volume: float = 1.0) -> None:
         pass
 
     def cut(self) -> bool:
@@ -124,9 +124,12 @@ class Runner:
     def _handle_one(self, event: Event, now: float) -> None:
         p = self.ports
         if isinstance(event, CueDue):
-            p.log.write(now, "cue_start", text=event.cue.text, at=event.cue.at)
+            extra = {"volume": event.cue.volume} if event.cue.volume != 1.0 else {}
+            if event.cue.sound:
+                extra["sound"] = event.cue.sound
+            p.log.write(now, "cue_start", text=event.cue.text, at=event.cue.at, **extra)
             p.display.cue(now, event.cue.text)
-            self._say(event.cue.text, now)
+            self._say(event.cue.played, now, event.cue.volume)
         elif isinstance(event, Announce):
             p.log.write(now, "announce", text=event.text)
             p.display.cue(now, event.text)
@@ -145,10 +148,10 @@ class Runner:
             p.recorder.finish(event.outcome, now)  # the log's session_end follows the last words
 
 
-    def _say(self, text: str, now: float) -> None:
+    def _say(self, text: str, now: float, volume: float = 1.0) -> None:
         """Speak; if the speaker fails mid-session, say so once and go on with the screen."""
         try:
-            self.ports.speaker.say(text)
+            self.ports.speaker.say(text, volume)
         except DeviceError as error:
             self.ports.speaker = SilentSpeaker()
             self.ports.log.write(now, "speech_lost", error=str(error))

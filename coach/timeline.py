@@ -4,18 +4,24 @@ The timeline is cut into segments (introduction, one side of one set of an exerc
 the end) for next/back, and into units (the setup, one rep, one hold, one breath) for repeat.
 How long each cue takes to say comes from a `SpeechLength` function: an estimate here, the
 real rendered length once speech is on. A cue never starts before the previous one has ended.
+
+Bedtime sessions are built differently: breath cues thin out once the rhythm is set (counted,
+then "In. Hold. Out.", then only "In." and "Out."), every cue carries a volume that falls over
+the session, and the session ends quietly, with no closing words. With tones, breaths are
+paced by soft tones (a cue's `sound`) instead of words.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from enum import Enum
 from typing import Callable, Iterable
 
 from coach.content import SAFETY_REMINDER
-from coach.routine import Exercise, Phase, Routine
+from coach.errors import CoachError
+from coach.routine import Exercise, Pacing, Phase, Routine
 
 SpeechLength = Callable[[str], float]
 
@@ -32,6 +38,16 @@ COUNTDOWN_MIN_PHASE = 5.0
 # Breathing phases up to this long are counted aloud second by second.
 COUNT_ALOUD_MAX = 10.0
 END_TEXT = "That's the end of the session. Take a moment before you get up."
+# Bedtime: the voice ends the session at this share of its starting volume.
+BEDTIME_FADE_TO = 0.35
+# Bedtime breathing: cycles counted aloud, then cycles cued by short words, then only in and out.
+BEDTIME_COUNTED_CYCLES = 2
+BEDTIME_WORD_CYCLES = 3
+SHORT_WORDS = {"Breathe in": "In.", "Hold": "Hold.", "Breathe out": "Out."}
+# Sounds that are tones, not speech: the audio adapter renders these keys (see coach.audio.tones).
+TONES = {"Breathe in": "tone:in", "Hold": "tone:hold", "Breathe out": "tone:out"}
+TONE_INTRO = "Follow the tones. A rising tone: breathe in. A low tone: hold. A falling tone: breathe out."
+TONE_SECONDS = {"tone:in": 0.9, "tone:hold": 0.5, "tone:out": 1.1}
 
 
 class CueKind(str, Enum):
@@ -56,6 +72,23 @@ class Cue:
     exercise: str
     length: float
     unit: int
+    volume: float = 1.0
+    sound: str = ""
+    """What to play, if not the spoken text: a tone key such as "tone:in"."""
+
+    @property
+    def played(self) -> str:
+        return self.sound or self.text
+
+
+@dataclass(frozen=True)
+class TimelineOptions:
+    bedtime: bool = False
+    """Softer pacing, fading volume, a quiet end (also set by a routine's `bedtime: true`)."""
+    minutes: float | None = None
+    """Keep breathing for this long instead of the routine's cycles (breathing exercises only)."""
+    tones: bool = False
+    """Pace breaths with tones instead of words (also set by a routine's `pacing: tones`)."""
 
 
 @dataclass(frozen=True)
@@ -108,6 +141,8 @@ class Timeline:
 
 def estimate_speech_seconds(text: str) -> float:
     """A stand-in for the real spoken length: eSpeak at its default rate says about 2.6 words/s."""
+    if text in TONE_SECONDS:
+        return TONE_SECONDS[text]
     words = len(text.split())
     return round(0.15 + 0.38 * max(words, 1), 3)
 
@@ -125,11 +160,11 @@ class _Builder:
         self._unit_label = ""
         self._segment_start = 0.0
 
-    def say(self, text: str, kind: CueKind, exercise: str, at: float | None = None) -> float:
+    def say(self, text: str, kind: CueKind, exercise: str, at: float | None = None, sound: str = "") -> float:
         """Add a cue at `at` (or now), never before the last one ends; return when it ends."""
         start = max(self.t if at is None else at, self._speech_end())
-        length = self.length(text)
-        self.cues.append(Cue(round(start, 3), text, kind, exercise, length, len(self.units)))
+        length = self.length(sound or text)
+        self.cues.append(Cue(round(start, 3), text, kind, exercise, length, len(self.units), sound=sound))
         self.t = max(self.t, start + length + MIN_GAP)
         return start + length
 
@@ -153,18 +188,46 @@ class _Builder:
         self.segments.append(Segment(round(self._segment_start, 3), round(self.t, 3), exercise, label, is_rest))
 
 
-def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_speech_seconds) -> Timeline:
+def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_speech_seconds,
+                   options: TimelineOptions = TimelineOptions()) -> Timeline:
     """Compile a routine into its timeline."""
+    options = replace(options, bedtime=options.bedtime or routine.bedtime,
+                      tones=options.tones or routine.pacing is Pacing.TONES)
+    if options.minutes is not None:
+        routine = _breathe_for(routine, options.minutes)
     b = _Builder(speech_length)
-    _intro(b, routine)
+    _intro(b, routine, options)
     blocks = list(_blocks(routine))
     for i, (exercise, set_no, side_no) in enumerate(blocks):
-        _block(b, exercise, set_no, side_no)
+        _block(b, exercise, set_no, side_no, options)
         following = blocks[i + 1] if i + 1 < len(blocks) else None
         if following and following[2] == 0 and exercise.rest > 0:
             _rest(b, exercise.rest, following)
-    _end(b)
-    return Timeline(routine.name, routine.title, tuple(b.cues), tuple(b.units), tuple(b.segments), round(b.t, 3))
+    _end(b, quiet=options.bedtime)
+    cues = _faded(b.cues, b.t) if options.bedtime else b.cues
+    return Timeline(routine.name, routine.title, tuple(cues), tuple(b.units), tuple(b.segments), round(b.t, 3))
+
+
+def _breathe_for(routine: Routine, minutes: float) -> Routine:
+    """Give the breathing exercises enough cycles to fill `minutes` between them."""
+    breathing = [e for e in routine.exercises if e.is_breathing]
+    if not breathing:
+        raise CoachError(f"--minutes sets how long to breathe, and {routine.name} has no breathing exercise")
+    share = minutes * 60 / len(breathing)
+
+    def filled(exercise: Exercise) -> Exercise:
+        if not exercise.is_breathing:
+            return exercise
+        cycle = sum(p.seconds for p in exercise.breathing)
+        return replace(exercise, cycles=max(1, round(share / cycle)))
+
+    return replace(routine, exercises=tuple(filled(e) for e in routine.exercises))
+
+
+def _faded(cues: list[Cue], duration: float) -> list[Cue]:
+    """Volume falls in a straight line from full at the start to BEDTIME_FADE_TO at the end."""
+    drop = 1.0 - BEDTIME_FADE_TO
+    return [replace(c, volume=round(1.0 - drop * min(1.0, c.at / duration), 3)) for c in cues]
 
 
 def _blocks(routine: Routine) -> Iterable[tuple[Exercise, int, int]]:
@@ -174,17 +237,19 @@ def _blocks(routine: Routine) -> Iterable[tuple[Exercise, int, int]]:
                 yield exercise, set_no, side_no
 
 
-def _intro(b: _Builder, routine: Routine) -> None:
+def _intro(b: _Builder, routine: Routine, options: TimelineOptions) -> None:
     b.open_segment()
     b.open_unit("introduction")
     b.say(f"Let's begin: {routine.title}.", CueKind.INTRO, "")
     b.say(SAFETY_REMINDER, CueKind.INTRO, "")
+    if options.tones:
+        b.say(TONE_INTRO, CueKind.INTRO, "")
     b.wait_until(b.t + 1.0)
     b.close_unit()
     b.close_segment("", "Introduction")
 
 
-def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> None:
+def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int, options: TimelineOptions) -> None:
     b.open_segment()
     b.open_unit("setup")
     _announce(b, exercise, set_no, side_no)
@@ -194,7 +259,7 @@ def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> None:
     elif exercise.hold:
         _hold(b, exercise)
     else:
-        _breaths(b, exercise)
+        _breaths(b, exercise, options)
     b.close_segment(exercise.name, _block_label(exercise, set_no, side_no))
 
 
@@ -267,15 +332,21 @@ def _hold(b: _Builder, exercise: Exercise) -> None:
     b.close_unit()
 
 
-def _breaths(b: _Builder, exercise: Exercise) -> None:
+def _breaths(b: _Builder, exercise: Exercise, options: TimelineOptions) -> None:
     for cycle in range(1, exercise.cycles + 1):
         b.open_unit(f"breath {cycle} of {exercise.cycles}")
+        counted = not options.bedtime or cycle <= BEDTIME_COUNTED_CYCLES
         for phase in exercise.breathing:
             start = b.t
-            b.say(f"{phase.word}.", CueKind.BREATH, exercise.name)
-            if phase.seconds <= COUNT_ALOUD_MAX:
-                for n in range(2, int(phase.seconds) + 1):
-                    b.say(f"{n}.", CueKind.COUNT, exercise.name, at=start + n - 1)
+            if options.tones:
+                b.say(f"{phase.word}.", CueKind.BREATH, exercise.name, sound=TONES[phase.word])
+            elif counted:
+                b.say(f"{phase.word}.", CueKind.BREATH, exercise.name)
+                if phase.seconds <= COUNT_ALOUD_MAX:
+                    for n in range(2, int(phase.seconds) + 1):
+                        b.say(f"{n}.", CueKind.COUNT, exercise.name, at=start + n - 1)
+            elif cycle <= BEDTIME_COUNTED_CYCLES + BEDTIME_WORD_CYCLES or phase.word != "Hold":
+                b.say(SHORT_WORDS[phase.word], CueKind.BREATH, exercise.name)
             b.wait_until(start + phase.seconds)
         b.close_unit()
 
@@ -292,10 +363,11 @@ def _rest(b: _Builder, seconds: float, following: tuple[Exercise, int, int]) -> 
     b.close_segment("", f"Rest, next up: {up_next}", is_rest=True)
 
 
-def _end(b: _Builder) -> None:
+def _end(b: _Builder, quiet: bool) -> None:
     b.open_segment()
     b.open_unit("end")
-    b.say(END_TEXT, CueKind.END, "")
+    if not quiet:
+        b.say(END_TEXT, CueKind.END, "")
     b.wait_until(b.t + 0.5)
     b.close_unit()
     b.close_segment("", "End")

@@ -21,10 +21,12 @@ class FakeClock:
 class RecordingSpeaker:
     def __init__(self) -> None:
         self.said: list[str] = []
+        self.volumes: list[float] = []
         self.cuts = 0
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, volume: float = 1.0) -> None:
         self.said.append(text)
+        self.volumes.append(volume)
 
     def cut(self) -> bool:
         self.cuts += 1

@@ -84,6 +84,28 @@ def test_run_a_whole_session_records_ratings_and_history():
     assert history[-1]["pain_before"] == 3
 
 
+def test_bedtime_asks_no_rating_ends_quietly_and_counts_the_week():
+    result = invoke("run", "breathing-4-7-8", "--text", "--bedtime", "--minutes", "1", "--speed", "500")
+    assert result.exit_code == 0, result.output
+    assert "How is your pain" not in result.output
+    assert "That's the end of the session" not in result.output
+    assert "Sessions this week (since Monday): 1." in result.output
+    record = json.loads(invoke("history", "--json").output)[0]
+    assert record["pain_before"] is None and record["outcome"] == "completed"
+
+
+def test_bedtime_rating_when_asked_for():
+    result = invoke("run", "breathing-4-7-8", "--text", "--bedtime", "--rating", "--speed", "500", input="4\n\n")
+    assert "How is your pain" in result.output
+    assert json.loads(invoke("history", "--json").output)[0]["pain_before"] == 4
+
+
+def test_minutes_on_an_exercise_routine_is_one_line():
+    result = invoke("run", "bird-dog", "--text", "--minutes", "5")
+    assert result.exit_code == 1
+    assert result.output == "Error: --minutes sets how long to breathe, and bird-dog has no breathing exercise\n"
+
+
 def test_pain_key_records_the_event_and_says_the_warnings():
     result = invoke("run", "dead-bug", "--text", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
     assert "Get emergency help now" in result.output

@@ -56,10 +56,12 @@ class Player:
         self._thread = threading.Thread(target=self._write_loop, name="coach-playback", daemon=True)
         self._thread.start()
 
-    def play(self, clip: Clip, tag: str) -> None:
+    def play(self, clip: Clip, tag: str, volume: float = 1.0) -> None:
+        """Queue `clip` at the player's volume times `volume` (a cue's own level, for fades)."""
         if clip.rate != self.rate:
             raise ValueError(f"clip at {clip.rate} Hz given to a {self.rate} Hz player")
-        samples = clip.samples if self.volume >= 1.0 else (clip.samples * self.volume).astype(np.int16)
+        gain = self.volume * volume
+        samples = clip.samples if gain >= 1.0 else (clip.samples * gain).astype(np.int16)
         with self._lock:
             self._queue.append((tag, samples))
 

@@ -8,6 +8,7 @@ from typing import Callable, Iterable
 from coach.audio.cache import SpeechCache
 from coach.audio.clip import Clip
 from coach.audio.playback import PlaybackEvent, Player
+from coach.audio.tones import is_tone, render_tone
 from coach.audio.tts import ESPEAK_RATE, EspeakTts, VoiceSettings
 from coach.errors import DeviceError
 
@@ -30,7 +31,7 @@ class VoiceSpeaker:
         """Load every text from the cache, rendering the missing ones; return how many were rendered."""
         missing = []
         for text in dict.fromkeys(texts):
-            clip = self.cache.get(text)
+            clip = render_tone(text, ESPEAK_RATE) if is_tone(text) else self.cache.get(text)
             if clip is None:
                 missing.append(text)
             else:
@@ -52,11 +53,11 @@ class VoiceSpeaker:
     def wait_until_ready(self) -> None:
         self._require_player().wait_until_flowing()
 
-    def say(self, text: str) -> None:
+    def say(self, text: str, volume: float = 1.0) -> None:
         player = self._require_player()
         if player.failure:
             raise SpeechLost(f"{player.failure}; going on with text on screen.")
-        player.play(self._clip(text), text)
+        player.play(self._clip(text), text, volume)
 
     def cut(self) -> bool:
         return self._player.cut() if self._player else False
@@ -75,6 +76,8 @@ class VoiceSpeaker:
             self._player = None
 
     def _clip(self, text: str) -> Clip:
+        if text not in self._clips and is_tone(text):
+            self._clips[text] = render_tone(text, ESPEAK_RATE)
         if text not in self._clips:
             self._clips[text] = self.cache.get(text) or self.tts.render(text)
             self.cache.put(text, self._clips[text])

@@ -11,7 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -37,6 +37,10 @@ class VoiceSettings:
     """Words per minute; 160 is calm and clear."""
     volume: float = 1.0
     """0.0 to 1.0, applied at playback so the cache holds one rendering per voice and rate."""
+
+    def for_bedtime(self) -> "VoiceSettings":
+        """Slower and softer: a fifth slower (never under 80 wpm) at 60% of the volume."""
+        return replace(self, rate=max(80, round(self.rate * 0.8)), volume=round(self.volume * 0.6, 3))
 
 
 class IncompleteSpeech(DeviceError):
