@@ -174,18 +174,25 @@ def report(ctx: click.Context, out: str) -> None:
 
 @main.command()
 @click.option("--csv", "as_csv", is_flag=True, help="Write CSV (the only format; say it so scripts stay clear).")
-@click.option("-o", "--out", default="-", type=click.File("w", encoding="utf-8"),
+@click.option("-o", "--out", default="-", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (default: standard output).")
 @click.pass_context
-def export(ctx: click.Context, as_csv: bool, out) -> None:
+def export(ctx: click.Context, as_csv: bool, out: str) -> None:
     """Export every session and pain event: one row each, opening in any spreadsheet."""
     from coach.export import write_csv
 
     if not as_csv:
         raise click.UsageError("choose a format: --csv")
-    rows = write_csv(_sessions(ctx), out)
-    if out is not sys.stdout:
-        click.echo(f"{rows} rows written to {out.name}")
+    records = _sessions(ctx)
+    if out == "-":
+        write_csv(records, sys.stdout)
+        return
+    try:
+        with open(out, "w", encoding="utf-8", newline="") as file:
+            rows = write_csv(records, file)
+    except OSError as error:
+        raise CoachError(f"cannot write {out}: {error.strerror or error}") from None
+    click.echo(f"{rows} rows written to {out}")
 
 
 def _sessions(ctx: click.Context) -> list:

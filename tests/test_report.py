@@ -91,3 +91,9 @@ def test_history_shows_before_and_after_and_a_trend(year):
     lines = result.output.splitlines()
     assert len([l for l in lines if " pain " in l and "->" in l]) == 30
     assert lines[-1].startswith("Pain before sessions, oldest to newest: ")
+
+
+def test_export_to_a_missing_folder_is_one_line(year, tmp_path):
+    result = invoke("export", "--csv", "-o", str(tmp_path / "no" / "x.csv"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot write") and "No such file" in result.output
