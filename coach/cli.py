@@ -218,6 +218,47 @@ def _history_line(record) -> str:
 
 
 @main.command()
+@click.argument("files", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per detection: file, command, time.")
+def detect(files: tuple[str, ...], as_json: bool) -> None:
+    """Stream WAV FILES through the live recognizer and print each command heard.
+
+    The time is the audio consumed when the command was heard. Other rates and channel
+    counts are converted to 16 kHz mono. A file that cannot be read is reported and skipped.
+    """
+    from coach.audio.recognizer import CommandRecognizer, detect_in
+    from coach.audio.wavin import NotAudio, read_audio
+
+    recognizer, failed = CommandRecognizer(), False
+    for file in files:
+        try:
+            clip = read_audio(file)
+        except NotAudio as error:
+            click.echo(f"Error: {error}", err=True)
+            failed = True
+            continue
+        for heard in detect_in(clip.samples, recognizer):
+            if as_json:
+                click.echo(json.dumps({"file": file, "command": heard.command.value, "time": round(heard.time, 3)}))
+            else:
+                click.echo(f"{file}\t{heard.time:7.2f} s\t{heard.command.value}\t(heard \"{heard.text}\")")
+    sys.exit(1 if failed else 0)
+
+
+@main.command()
+@click.option("--device", help="PulseAudio source name (default: the default microphone).")
+@click.option("--seconds", type=click.FloatRange(0.1), hidden=True, help="Stop after this long (for tests).")
+def listen(device: str | None, seconds: float | None) -> None:
+    """Listen to the microphone and print each command heard, with a level meter.
+
+    Use it to check your microphone and room before a session. Ctrl-C ends it.
+    """
+    from coach.listening import listen as run_listener
+
+    run_listener(click.get_text_stream("stdout"), device, seconds)
+
+
+@main.command()
 def warnings() -> None:
     """Print the warning signs that need urgent or emergency care."""
     from coach.content import warnings_text

@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(python3-venv espeak-ng libpulse0 libportaudio2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils sox)
+PACKAGES=(python3-venv espeak-ng libpulse0 libportaudio2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils sox flite)
 missing=()
 for package in "${PACKAGES[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

@@ -1,4 +1,4 @@
-"""A PulseAudio playback stream through libpulse-simple (ctypes), for instant cuts.
+"""PulseAudio streams through libpulse-simple (ctypes): playback with instant cuts, and capture.
 
 Why not PortAudio for output: through ALSA's PulseAudio bridge, audio already handed to the
 server cannot be taken back, so a cut waits for the buffer to play out, and a small buffer
@@ -16,6 +16,7 @@ import ctypes.util
 from coach.errors import DeviceError
 
 PA_STREAM_PLAYBACK = 1
+PA_STREAM_RECORD = 2
 PA_SAMPLE_S16LE = 3
 NO_PULSE = ("no audio output: PulseAudio is not running or not reachable ({detail}); "
             "use --text to follow the session on screen.")
@@ -42,7 +43,7 @@ def _library() -> ctypes.CDLL:
     lib.pa_simple_new.argtypes = [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
                                   ctypes.c_char_p, ctypes.POINTER(_SampleSpec), ctypes.c_void_p,
                                   ctypes.POINTER(_BufferAttr), ctypes.POINTER(ctypes.c_int)]
-    for name in ("pa_simple_write",):
+    for name in ("pa_simple_write", "pa_simple_read"):
         getattr(lib, name).argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_size_t,
                                        ctypes.POINTER(ctypes.c_int)]
     for name in ("pa_simple_flush", "pa_simple_drain"):
@@ -94,4 +95,41 @@ class PulseStream:
             raise DeviceError(f"audio output failed: {self._message(error)}")
 
     def _message(self, error: ctypes.c_int) -> str:
-        return (self._lib.strerror(error.value) or b"unknown error").decode("utf-8", "replace")
+        return _message(self._lib, error)
+
+
+NO_MICROPHONE = "no microphone: PulseAudio has no input to record from ({detail})"
+
+
+class PulseCapture:
+    """A mono 16-bit capture stream from the default source, read in blocks of `block_seconds`."""
+
+    def __init__(self, rate: int, block_seconds: float, name: str = "coach", device: str | None = None):
+        self._lib = _library()
+        spec = _SampleSpec(PA_SAMPLE_S16LE, rate, 1)
+        self.block_bytes = int(rate * block_seconds) * 2
+        attr = _BufferAttr(maxlength=0xFFFFFFFF, tlength=0xFFFFFFFF, prebuf=0xFFFFFFFF, minreq=0xFFFFFFFF,
+                           fragsize=self.block_bytes)
+        error = ctypes.c_int(0)
+        self._handle = self._lib.pa_simple_new(None, name.encode(), PA_STREAM_RECORD,
+                                               device.encode() if device else None, b"commands",
+                                               ctypes.byref(spec), None, ctypes.byref(attr), ctypes.byref(error))
+        if not self._handle:
+            raise DeviceError(NO_MICROPHONE.format(detail=_message(self._lib, error)))
+
+    def read(self) -> bytes:
+        """The next block; blocks until it has been recorded."""
+        buffer = ctypes.create_string_buffer(self.block_bytes)
+        error = ctypes.c_int(0)
+        if self._lib.pa_simple_read(self._handle, buffer, self.block_bytes, ctypes.byref(error)) < 0:
+            raise DeviceError(f"the microphone stopped working: {_message(self._lib, error)}")
+        return buffer.raw
+
+    def close(self) -> None:
+        if self._handle:
+            self._lib.pa_simple_free(self._handle)
+            self._handle = None
+
+
+def _message(lib: ctypes.CDLL, error: ctypes.c_int) -> str:
+    return (lib.strerror(error.value) or b"unknown error").decode("utf-8", "replace")

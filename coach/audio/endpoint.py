@@ -1,0 +1,67 @@
+"""Finds where speech starts and ends in a stream of 10 ms frames, by level against a noise floor.
+
+The floor follows the quietest recent frames (fast down, slow up), so steady noise such as a fan
+or hiss is not taken for speech, and speech ends after HANGOVER seconds under the threshold.
+Sees each frame once, in order: it never looks ahead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+FRAME_SECONDS = 0.01
+# Speech is louder than the floor by this factor (about 10 dB) and than this absolute level.
+OVER_FLOOR = 3.2
+MIN_LEVEL = 120.0
+# Frames above threshold in a row that start speech (rejects clicks).
+START_FRAMES = 3
+# Silence that ends speech: short enough to answer fast, long enough to bridge gaps between words.
+HANGOVER = 0.2
+FLOOR_RISE = 1.002
+FLOOR_FALL = 0.9
+
+
+@dataclass(frozen=True)
+class Change:
+    kind: str  # "start" or "end"
+    time: float
+    """Seconds of audio at the change: where speech started, or where the silence that ended it began."""
+
+
+class Endpointer:
+    def __init__(self) -> None:
+        self.floor: float | None = None
+        self.in_speech = False
+        self.frames = 0
+        self._loud_run = 0
+        self._quiet_run = 0
+
+    def feed(self, frame: np.ndarray) -> Change | None:
+        """Take one 10 ms frame; return a change of state, if this frame made one."""
+        self.frames += 1
+        level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) + 1.0
+        loud = level > max(OVER_FLOOR * (self.floor or level), MIN_LEVEL)
+        self._track_floor(level, loud)
+        if not self.in_speech:
+            self._loud_run = self._loud_run + 1 if loud else 0
+            if self._loud_run >= START_FRAMES:
+                self.in_speech, self._quiet_run = True, 0
+                return Change("start", (self.frames - START_FRAMES) * FRAME_SECONDS)
+            return None
+        self._quiet_run = 0 if loud else self._quiet_run + 1
+        if self._quiet_run * FRAME_SECONDS >= HANGOVER:
+            self.in_speech, self._loud_run = False, 0
+            return Change("end", (self.frames - self._quiet_run) * FRAME_SECONDS)
+        return None
+
+    def _track_floor(self, level: float, loud: bool) -> None:
+        if self.floor is None:
+            self.floor = level
+        elif level < self.floor:
+            self.floor = max(level, self.floor * FLOOR_FALL)
+        elif not loud:
+            self.floor = min(level, self.floor * FLOOR_RISE)
+        else:
+            self.floor *= FLOOR_RISE ** 0.25  # a long loud stretch (steady noise) is slowly accepted

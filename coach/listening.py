@@ -1,0 +1,50 @@
+"""`coach listen`: the live microphone through the recognizer, with a level meter and each command heard."""
+
+from __future__ import annotations
+
+import time
+from typing import IO
+
+import numpy as np
+
+from coach.audio.recognizer import RATE, CommandRecognizer
+from coach.audio.pulse import PulseCapture
+
+BLOCK_SECONDS = 0.05
+METER_WIDTH = 30
+# dBFS shown at the ends of the meter.
+METER_FLOOR_DB = -70.0
+
+
+def meter(samples: np.ndarray) -> str:
+    """A bar for the block's level in dBFS, from -70 (empty) to 0 (full)."""
+    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+    db = 20 * np.log10(max(rms, 1e-9) / 32767)
+    filled = int(round(METER_WIDTH * min(1.0, max(0.0, (db - METER_FLOOR_DB) / -METER_FLOOR_DB))))
+    return f"[{'#' * filled}{' ' * (METER_WIDTH - filled)}] {max(db, METER_FLOOR_DB):5.0f} dBFS"
+
+
+def listen(out: IO[str], device: str | None = None, seconds: float | None = None) -> int:
+    """Print commands as they are heard until Ctrl-C (or `seconds`); return how many were heard."""
+    recognizer = CommandRecognizer()
+    capture = PulseCapture(RATE, BLOCK_SECONDS, device=device)
+    interactive = out.isatty()
+    started, count = time.monotonic(), 0
+    out.write("Listening for: pause, resume, next, back, repeat, stop, pain. Ctrl-C to finish.\n")
+    try:
+        while seconds is None or time.monotonic() - started < seconds:
+            block = np.frombuffer(capture.read(), np.int16)
+            for heard in recognizer.feed(block):
+                count += 1
+                stamp = time.strftime("%H:%M:%S")
+                out.write(f"\r{stamp}  {heard.command.value:<7} (heard \"{heard.text}\")" + " " * 20 + "\n")
+            if interactive:
+                out.write("\r" + meter(block))
+            out.flush()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        capture.close()
+        if interactive:
+            out.write("\n")
+    return count
