@@ -8,8 +8,10 @@ bench/recognizer.py.
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 
 import numpy as np
 import pytest
@@ -111,3 +113,26 @@ def test_silence_and_steady_noise_are_never_a_command(tmp_path):
     Clip(np.zeros(16000 * 5, np.int16), 16000).write_wav(tmp_path / "silence.wav")
     heard, done = detect(str(tmp_path / "noise.wav"), str(tmp_path / "silence.wav"))
     assert done.returncode == 0 and heard == []
+
+
+def test_listen_hears_a_command_spoken_into_the_microphone(pulse, tmp_path):
+    from audio_tests.conftest import coach_env
+
+    said = flite("okay stop", "rms", tmp_path / "stop.wav")
+    listener = subprocess.Popen([sys.executable, "-m", "coach", "listen", "--seconds", "6"],
+                                env=coach_env(pulse, tmp_path, tmp_path / "cache"), stdout=subprocess.PIPE,
+                                stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)  # the decoder loads, then the microphone opens
+    subprocess.run(["paplay", "--device=micsink", said], env=pulse.env, check=True, timeout=20)
+    out, err = listener.communicate(timeout=30)
+    assert listener.returncode == 0, err
+    heard = [line for line in out.splitlines() if line[:2].isdigit()]
+    assert len(heard) == 1 and heard[0].split()[1] == "stop", out
+
+
+def test_listen_without_a_sound_server_is_one_line(tmp_path):
+    env = {**os.environ, "PULSE_SERVER": f"unix:{tmp_path}/none", "PULSE_RUNTIME_PATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-m", "coach", "listen", "--seconds", "1"], env=env,
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith("Error: no microphone") and len(done.stderr.strip().splitlines()) == 1

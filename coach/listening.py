@@ -37,7 +37,8 @@ def listen(out: IO[str], device: str | None = None, seconds: float | None = None
             for heard in recognizer.feed(block):
                 count += 1
                 stamp = time.strftime("%H:%M:%S")
-                out.write(f"\r{stamp}  {heard.command.value:<7} (heard \"{heard.text}\")" + " " * 20 + "\n")
+                line = f"{stamp}  {heard.command.value:<7} (heard \"{heard.text}\")"
+                out.write(f"\r{line:<{METER_WIDTH + 12}}\n" if interactive else line + "\n")
             if interactive:
                 out.write("\r" + meter(block))
             out.flush()
