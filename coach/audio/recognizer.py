@@ -38,7 +38,7 @@ MAX_UTTERANCE_SECONDS = 2.0
 MAX_WORDS = 4
 # log10 unigram probability of each command word; pain is easier to hear (recall first).
 COMMAND_LOG10 = -2.5
-PAIN_LOG10 = -2.0
+PAIN_LOG10 = -1.0
 CARRIER_LOG10 = -2.5
 COMPETITORS = Path(__file__).with_name("competitors.tsv")
 # One-bit noise added to every frame: digital silence (exact zeros) otherwise skews the decoder's
