@@ -92,11 +92,12 @@ class CommandRecognizer:
 
     def __init__(self) -> None:
         self._decoder = _decoder()
+        self._decoding = False
         self.reset()
 
     def reset(self) -> None:
         """Forget the stream so far (the slow-to-load decoder is kept): for the next file."""
-        if getattr(self, "_decoding", False):
+        if self._decoding:
             self._decoder.end_utt()
         self._decoder.reinit_feat()  # the cepstral mean starts again from CMN_INIT
         self._endpoint = Endpointer()
