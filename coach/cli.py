@@ -146,9 +146,14 @@ def voices() -> None:
 @click.pass_context
 def history(ctx: click.Context, as_json: bool, limit: int) -> None:
     """Show recent sessions, pain before and after, pain events and the trend."""
+    from coach.app import data_dir, open_history
     from coach.progress import pain_trend
 
-    records = _sessions(ctx)[-limit:][::-1]
+    store = open_history(data_dir(ctx.obj["data_dir"]))
+    try:
+        records = store.recent(limit)
+    finally:
+        store.close()
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], indent=2))
         return

@@ -108,11 +108,6 @@ class CommandRecognizer:
         self.consumed = 0
         """Samples seen so far."""
 
-    @property
-    def level(self) -> float:
-        """The noise floor, as RMS of 32767 (for level meters)."""
-        return self._endpoint.floor or 0.0
-
     def feed(self, samples: np.ndarray) -> list[Heard]:
         samples = np.concatenate([self._partial, samples.astype(np.int16, copy=False)])
         whole = len(samples) // FRAME * FRAME
@@ -126,7 +121,7 @@ class CommandRecognizer:
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""
-        if self._endpoint.in_speech and self._decoding:
+        if self._decoding:
             return [h for h in [self._decide()] if h]
         return []
 

@@ -31,7 +31,7 @@ class VoiceSpeaker:
         """Load every text from the cache, rendering the missing ones; return how many were rendered."""
         missing = []
         for text in dict.fromkeys(texts):
-            clip = render_tone(text, ESPEAK_RATE) if is_tone(text) else self.cache.get(text)
+            clip = self._stored(text)
             if clip is None:
                 missing.append(text)
             else:
@@ -76,12 +76,17 @@ class VoiceSpeaker:
             self._player = None
 
     def _clip(self, text: str) -> Clip:
-        if text not in self._clips and is_tone(text):
-            self._clips[text] = render_tone(text, ESPEAK_RATE)
         if text not in self._clips:
-            self._clips[text] = self.cache.get(text) or self.tts.render(text)
-            self.cache.put(text, self._clips[text])
+            stored = self._stored(text)
+            if stored is None:
+                stored = self.tts.render(text)
+                self.cache.put(text, stored)
+            self._clips[text] = stored
         return self._clips[text]
+
+    def _stored(self, text: str) -> Clip | None:
+        """A tone, or speech already in the cache; None if it must be rendered."""
+        return render_tone(text, ESPEAK_RATE) if is_tone(text) else self.cache.get(text)
 
     def _require_player(self) -> Player:
         if self._player is None:
