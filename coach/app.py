@@ -18,6 +18,7 @@ from coach.eventlog import EventLog
 from coach.events import Outcome
 from coach.history import History
 from coach.routine import Routine
+from coach.hands_free import HandsFree
 from coach.runner import Ports, Runner, SilentSpeaker
 from coach.terminal import KEY_HELP, Console, TerminalDisplay
 from coach.timeline import build_timeline
@@ -88,9 +89,12 @@ class RunOptions:
     voice: VoiceSettings | None = None
     cache_dir: Path | None = None
     timeline: TimelineOptions = TimelineOptions()
+    """Its `listening` says whether to open the microphone for spoken commands."""
+    microphone: str | None = None
 
 
-def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple[Speaker, Timeline]:
+def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
+                   device: str | None = None) -> tuple[Speaker, Timeline]:
     """Render every cue before the first word (cached on disk) and time the timeline by them."""
     estimated = build_timeline(routine, options=options.timeline)
     if options.text_only:
@@ -99,7 +103,8 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple
     from coach.audio.speech import build_speaker
 
     speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder())
-    texts = [c.played for c in estimated.cues] + content.all_spoken_lines()
+    speaker.device = device
+    texts = [c.played for c in estimated.cues] + content.all_spoken_lines(estimated.prompts)
 
     def progress(missing):
         with click.progressbar(missing, label="Preparing the voice", file=err) as bar:
@@ -113,10 +118,12 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str]) -> tuple
 
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> tuple[Outcome, list[str]]:
     """Run one session, recorded in history from its first second; return how it ended and notices."""
-    speaker, timeline = prepare_speech(routine, options, err)
+    hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone)
+    speaker, timeline = prepare_speech(routine, options, err, hands_free.speaker_device)
     history = open_history(options.data_dir)
     log = EventLog(options.log_path)
     try:
+        voice = hands_free.listen(speaker, log, console.out)
         if not history.recent(1):
             console.out.write(f"{content.NOT_A_CLINICIAN} Run `coach warnings` for the signs that need care.\n")
         before = console.ask_rating("How is your pain right now?") if options.ask_ratings else None
@@ -125,7 +132,7 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
         console.out.write(f"{routine.title}. {KEY_HELP}\n")
         keys = console.keys()
         ports = Ports(MonotonicClock(options.speed), speaker, display,
-                      HistoryRecorder(history, session_id), [keys], log)
+                      HistoryRecorder(history, session_id), [keys, *voice], log)
         runner = Runner(timeline, ports)
         try:
             state = runner.run()
@@ -133,9 +140,12 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
             keys.close()
             display.close()
             ports.speaker.close()
+            for source in ports.sources[1:]:
+                source.close()
         if options.ask_ratings:
             history.set_pain_after(session_id, console.ask_rating("And how is your pain now?"))
         return state.outcome or Outcome.STOPPED, runner.notices
     finally:
+        hands_free.close()
         log.close()
         history.close()

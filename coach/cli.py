@@ -97,7 +97,8 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--minutes", type=click.FloatRange(1, 180), help="Breathe for this many minutes, then fall silent.")
 @click.option("--tones", is_flag=True, help="Pace breaths with soft tones instead of words.")
 @click.option("--text", is_flag=True, help="Follow the session on screen only, with no sound.")
-@click.option("--no-listen", is_flag=True, help="Speak without opening a microphone.")
+@click.option("--no-listen", is_flag=True, help="Do not open the microphone; keys only.")
+@click.option("--microphone", help="PulseAudio source to listen on (default: the default input).")
 @click.option("--voice", help="eSpeak NG voice id (see `coach voices`).")
 @click.option("--rate", type=int, help="Speech rate in words per minute (80-300, default 160).")
 @click.option("--volume", type=float, help="Speech volume from 0.0 to 1.0.")
@@ -106,11 +107,12 @@ def validate(files: tuple[str, ...]) -> None:
               help="Run the clock faster (for demos and tests).")
 @click.pass_context
 def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, minutes: float | None, tones: bool,
-        text: bool, no_listen: bool, voice: str | None, rate: int | None, volume: float | None,
+        text: bool, no_listen: bool, microphone: str | None, voice: str | None, rate: int | None, volume: float | None,
         log_path: str | None, speed: float) -> None:
     """Run a session of ROUTINE (a name from `coach list`, or a YAML file).
 
-    Keys: space pause/resume, n next, b back, r repeat, q stop, p pain.
+    Say pause, resume, next, back, repeat, stop or pain at any time, or use the keys:
+    space pause/resume, n next, b back, r repeat, q stop, p pain.
     """
     from coach.app import RunOptions, data_dir, run_session, week_line
     from coach.catalog import resolve
@@ -123,7 +125,8 @@ def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, mi
     settings = voice_settings(config_path(), voice, rate, volume)
     options = RunOptions(data_dir(ctx.obj["data_dir"]), rating if rating is not None else not bedtime, log_path,
                          speed, text, settings.for_bedtime() if bedtime else settings,
-                         timeline=TimelineOptions(bedtime, minutes, tones))
+                         timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
+                         microphone=microphone)
     outcome, notices = run_session(chosen, options, Console(), sys.stderr)
     for notice in notices:
         click.echo(f"Note: {notice}", err=True)

@@ -6,6 +6,8 @@ guideline NG59 (https://www.nice.org.uk/guidance/ng59), reworded calmly with the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 EMERGENCY_SIGNS = (
     "pain, tingling, weakness or numbness in both legs",
     "numbness or tingling around your genitals or buttocks",
@@ -23,15 +25,32 @@ URGENT_SIGNS = (
     "pain in your upper back, between the shoulders, rather than your lower back",
 )
 
-# Voice commands are not in yet, so the spoken text names the keys only.
-SAFETY_REMINDER = ("Move gently. Stop any exercise that makes your symptoms worse or causes new pain. "
-                   "If something hurts, press p at any time.")
+
+@dataclass(frozen=True)
+class Prompts:
+    """The lines that tell the user what to do next: they name keys, and words when coach listens."""
+
+    safety: str
+    paused: str
+    pain_question: str
+
+
+_MOVE_GENTLY = "Move gently. Stop any exercise that makes your symptoms worse or causes new pain."
+KEY_PROMPTS = Prompts(
+    safety=f"{_MOVE_GENTLY} If something hurts, press p at any time.",
+    paused="Paused. Press space when you are ready.",
+    pain_question="When you are ready, press space to carry on gently, or q to end the session.",
+)
+VOICE_PROMPTS = Prompts(
+    safety=f"{_MOVE_GENTLY} If something hurts, say pain, or press p, at any time.",
+    paused="Paused. Say resume, or press space, when you are ready.",
+    pain_question=("When you are ready, say resume to carry on gently, or say stop to end the session. "
+                   "The keys space and q work too."),
+)
 
 NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
 
 PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
-PAIN_QUESTION = "When you are ready, press space to carry on gently, or q to end the session."
-PAUSED = "Paused. Press space when you are ready."
 STOPPED = "Stopping here. Take your time getting up."
 
 
@@ -46,9 +65,9 @@ def warning_lines() -> list[str]:
     return lines
 
 
-def pain_protocol_lines() -> list[str]:
+def pain_protocol_lines(prompts: Prompts = KEY_PROMPTS) -> list[str]:
     """Everything said after "pain", in order."""
-    return [PAIN_HEARD, *warning_lines(), PAIN_QUESTION]
+    return [PAIN_HEARD, *warning_lines(), prompts.pain_question]
 
 
 def warnings_text() -> str:
@@ -65,6 +84,6 @@ def warnings_text() -> str:
     return "\n".join(out)
 
 
-def all_spoken_lines() -> list[str]:
+def all_spoken_lines(prompts: Prompts = KEY_PROMPTS) -> list[str]:
     """Everything said outside a routine's timeline, so it can be rendered ahead of time."""
-    return [*pain_protocol_lines(), PAUSED, STOPPED]
+    return [*pain_protocol_lines(prompts), prompts.paused, STOPPED]

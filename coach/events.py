@@ -33,6 +33,17 @@ class Outcome(str, Enum):
 
 
 @dataclass(frozen=True)
+class Heard:
+    """A command heard by voice."""
+
+    command: Command
+    time: float
+    """Seconds of audio consumed when the command was heard."""
+    text: str
+    """What the recognizer heard, for logs and `coach listen`."""
+
+
+@dataclass(frozen=True)
 class CueDue:
     """Say this timeline cue now."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from coach.events import Command, Outcome
+from coach.events import Command, Heard, Outcome
 
 
 class Clock(Protocol):
@@ -33,8 +33,9 @@ class Speaker(Protocol):
 class CommandSource(Protocol):
     source: str
 
-    def poll(self) -> list[Command]:
-        """Commands heard since the last poll, oldest first; never blocks."""
+    def poll(self) -> list[Command | Heard]:
+        """Commands since the last poll, oldest first; never blocks. Raises DeviceError once if the
+        source is lost (the runner then drops it and goes on with the others)."""
 
     def close(self) -> None: ...
 

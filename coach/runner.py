@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from coach import session
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
-from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
+from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded,
                           SessionEnded, SpeechCut, Status, StatusChanged)
 from coach.ports import Clock, CommandSource, Display, SessionRecorder, Speaker
 from coach.session import SessionState
@@ -88,10 +88,11 @@ class Runner:
 
     def _turn(self, state: SessionState) -> SessionState:
         now = self._now()
-        for command, source in self._poll():
+        for item, source in self._poll(now):
+            command, heard = (item.command, {"heard": item.text}) if isinstance(item, Heard) else (item, {})
             if isinstance(command, Toggle):
                 command = Command.PAUSE if state.status is Status.RUNNING else Command.RESUME
-            self.ports.log.write(now, "command", command=command.value, source=source)
+            self.ports.log.write(now, "command", command=command.value, source=source, **heard)
             state, events = session.step(self.timeline, state, now, command)
             self._handle(events, now)
         state, events = session.step(self.timeline, state, now)
@@ -105,8 +106,18 @@ class Runner:
             self.ports.clock.sleep(self._sleep_for(state, now))
         return state
 
-    def _poll(self) -> list[tuple[Command | Toggle, str]]:
-        return [(command, source.source) for source in self.ports.sources for command in source.poll()]
+    def _poll(self, now: float) -> list[tuple[Command | Toggle | Heard, str]]:
+        polled = []
+        for source in list(self.ports.sources):
+            try:
+                polled += [(item, source.source) for item in source.poll()]
+            except DeviceError as error:  # the microphone went away: say so once, keys go on
+                self.ports.sources.remove(source)
+                source.close()
+                self.ports.log.write(now, "listening_lost", error=str(error))
+                self.ports.display.cue(now, f"[{error}]")
+                self.notices.append(str(error))
+        return polled
 
     def _now(self) -> float:
         return self.ports.clock.now() - self._origin

@@ -101,7 +101,7 @@ def IGNORE(timeline: Timeline, state: SessionState, now: float, command: Command
 
 def _pause(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
     state, events = _set_status(state, Status.PAUSED)
-    return state, [SpeechCut(), *events, Announce(content.PAUSED)]
+    return state, [SpeechCut(), *events, Announce(timeline.prompts.paused)]
 
 
 def _resume(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
@@ -137,12 +137,12 @@ def _pain(timeline: Timeline, state: SessionState, now: float, command: Command)
     exercise = timeline.segments[current_segment(timeline, state.position)].exercise
     state = replace(state, pain_events=state.pain_events + 1)
     state, changed = _set_status(state, Status.PAIN)
-    warnings = [Announce(line) for line in content.pain_protocol_lines()]
+    warnings = [Announce(line) for line in content.pain_protocol_lines(timeline.prompts)]
     return state, [SpeechCut(), PainRecorded(round(state.position, 3), exercise), *changed, *warnings]
 
 
 def _say_warnings_again(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
-    return state, [SpeechCut(), *[Announce(line) for line in content.pain_protocol_lines()[1:]]]
+    return state, [SpeechCut(), *[Announce(line) for line in content.pain_protocol_lines(timeline.prompts)[1:]]]
 
 
 def _jump(timeline: Timeline, state: SessionState, now: float, target: float, command: Command) -> Result:

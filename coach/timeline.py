@@ -19,7 +19,7 @@ from functools import cached_property
 from enum import Enum
 from typing import Callable, Iterable
 
-from coach.content import SAFETY_REMINDER
+from coach.content import KEY_PROMPTS, VOICE_PROMPTS, Prompts
 from coach.errors import CoachError
 from coach.routine import Exercise, Pacing, Phase, Routine
 
@@ -89,6 +89,12 @@ class TimelineOptions:
     """Keep breathing for this long instead of the routine's cycles (breathing exercises only)."""
     tones: bool = False
     """Pace breaths with tones instead of words (also set by a routine's `pacing: tones`)."""
+    listening: bool = False
+    """Coach hears spoken commands, so its prompts name the words as well as the keys."""
+
+    @property
+    def prompts(self) -> Prompts:
+        return VOICE_PROMPTS if self.listening else KEY_PROMPTS
 
 
 @dataclass(frozen=True)
@@ -120,6 +126,8 @@ class Timeline:
     units: tuple[Unit, ...]
     segments: tuple[Segment, ...]
     duration: float
+    prompts: Prompts = KEY_PROMPTS
+    """What the pause and pain announcements tell the user to say or press."""
 
     @cached_property
     def unit_starts(self) -> list[float]:
@@ -205,7 +213,8 @@ def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_spee
             _rest(b, exercise.rest, following)
     _end(b, quiet=options.bedtime)
     cues = _faded(b.cues, b.t) if options.bedtime else b.cues
-    return Timeline(routine.name, routine.title, tuple(cues), tuple(b.units), tuple(b.segments), round(b.t, 3))
+    return Timeline(routine.name, routine.title, tuple(cues), tuple(b.units), tuple(b.segments), round(b.t, 3),
+                    options.prompts)
 
 
 def _breathe_for(routine: Routine, minutes: float) -> Routine:
@@ -241,7 +250,7 @@ def _intro(b: _Builder, routine: Routine, options: TimelineOptions) -> None:
     b.open_segment()
     b.open_unit("introduction")
     b.say(f"Let's begin: {routine.title}.", CueKind.INTRO, "")
-    b.say(SAFETY_REMINDER, CueKind.INTRO, "")
+    b.say(options.prompts.safety, CueKind.INTRO, "")
     if options.tones:
         b.say(TONE_INTRO, CueKind.INTRO, "")
     b.wait_until(b.t + 1.0)

@@ -7,7 +7,7 @@ import itertools
 import pytest
 
 from coach import session
-from coach.content import PAUSED, pain_protocol_lines
+from coach.content import KEY_PROMPTS, pain_protocol_lines
 from coach.events import (Announce, Command, CueDue, Moved, Outcome, PainRecorded, SessionEnded, SpeechCut,
                           Status)
 from coach.session import TRANSITIONS, SessionState
@@ -65,7 +65,7 @@ def test_every_pair_has_its_defined_effect(status, command):
         assert after.position == unit.start
         assert any(isinstance(e, Moved) for e in events)
     elif command is Command.PAUSE and status is Status.RUNNING:
-        assert events[0] == SpeechCut() and events[-1] == Announce(PAUSED)
+        assert events[0] == SpeechCut() and events[-1] == Announce(KEY_PROMPTS.paused)
     elif command in (Command.NEXT, Command.BACK):
         assert isinstance(events[0], SpeechCut) and any(isinstance(e, Moved) for e in events)
     else:

@@ -39,7 +39,7 @@ class PlaybackEvent:
 
 
 class Player:
-    def __init__(self, rate: int, volume: float = 1.0):
+    def __init__(self, rate: int, volume: float = 1.0, device: str | None = None):
         self.rate = rate
         self.volume = volume
         self._block = max(1, int(rate * BLOCK_SECONDS))
@@ -48,11 +48,12 @@ class Player:
         self._current: tuple[str, np.ndarray, int] | None = None
         self._events: collections.deque[PlaybackEvent] = collections.deque()
         self._flush_pending = False
+        self._held_until = 0.0
         self._closed = False
         self._failure: str | None = None
         self._frames_written = 0
         self._latency = 0.0
-        self._stream = PulseStream(rate, TARGET_SECONDS, BLOCK_SECONDS)
+        self._stream = PulseStream(rate, TARGET_SECONDS, BLOCK_SECONDS, device=device)
         self._thread = threading.Thread(target=self._write_loop, name="coach-playback", daemon=True)
         self._thread.start()
 
@@ -74,7 +75,30 @@ class Player:
             self._current = None
             self._queue.clear()
             self._flush_pending = was_busy
+            self._held_until = 0.0
         return was_busy
+
+    def hold(self, seconds: float) -> None:
+        """Fall silent at once for up to `seconds`, keeping the place: then (or on release()) go on
+        from the first word not yet heard. A hold that is never released cannot silence the coach."""
+        with self._lock:
+            if self._current is None and not self._queue:
+                return
+            if not self._held:
+                self._flush_pending = True
+                if self._current is not None:  # the flush drops what the server holds: say it again
+                    tag, samples, offset = self._current
+                    back = int(self.rate * TARGET_SECONDS) + self._block
+                    self._current = (tag, samples, max(0, offset - back))
+            self._held_until = time.monotonic() + seconds
+
+    def release(self) -> None:
+        with self._lock:
+            self._held_until = 0.0
+
+    @property
+    def _held(self) -> bool:
+        return time.monotonic() < self._held_until
 
     @property
     def busy(self) -> bool:
@@ -131,7 +155,7 @@ class Player:
         filled = 0
         with self._lock:
             flush, self._flush_pending = self._flush_pending, False
-            while filled < self._block:
+            while filled < self._block and not self._held:
                 if self._current is None:
                     if not self._queue:
                         break

@@ -60,14 +60,16 @@ def _library() -> ctypes.CDLL:
 class PulseStream:
     """A mono 16-bit playback stream holding about `target_seconds` of audio in the server."""
 
-    def __init__(self, rate: int, target_seconds: float, block_seconds: float, name: str = "coach"):
+    def __init__(self, rate: int, target_seconds: float, block_seconds: float, name: str = "coach",
+                 device: str | None = None):
         self._lib = _library()
         spec = _SampleSpec(PA_SAMPLE_S16LE, rate, 1)
         bytes_per_second = rate * 2
         attr = _BufferAttr(maxlength=0xFFFFFFFF, tlength=int(target_seconds * bytes_per_second),
                            prebuf=0, minreq=int(block_seconds * bytes_per_second), fragsize=0xFFFFFFFF)
         error = ctypes.c_int(0)
-        self._handle = self._lib.pa_simple_new(None, name.encode(), PA_STREAM_PLAYBACK, None, b"speech",
+        self._handle = self._lib.pa_simple_new(None, name.encode(), PA_STREAM_PLAYBACK,
+                                               device.encode() if device else None, b"speech",
                                                ctypes.byref(spec), None, ctypes.byref(attr), ctypes.byref(error))
         if not self._handle:
             raise DeviceError(NO_PULSE.format(detail=self._message(error)))

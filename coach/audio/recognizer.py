@@ -17,14 +17,14 @@ from __future__ import annotations
 
 import collections
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
 from coach.audio.endpoint import FRAME_SECONDS, Endpointer
 from coach.errors import DeviceError
-from coach.events import Command
+from coach.events import Heard
 from coach.phrases import CARRIER_WORDS, command_in, command_words
 
 RATE = 16000
@@ -48,15 +48,6 @@ DITHER = np.random.default_rng(0).integers(-1, 2, FRAME).astype(np.int16)
 # Where the decoder's cepstral mean starts: the median it settled at over clean and reverberant
 # development files. Every stream starts here, so a file is heard the same whatever came before.
 CMN_INIT = "43.32,1.84,-1.89,14.14,-7.80,-5.22,-6.81,-8.95,-1.69,-6.62,1.12,-2.72,0.75"
-
-
-@dataclass(frozen=True)
-class Heard:
-    command: Command
-    time: float
-    """Seconds of audio consumed when the command was heard."""
-    text: str
-    """What the decoder heard, for logs and `coach listen`."""
 
 
 def language_model() -> str:
@@ -93,6 +84,9 @@ class CommandRecognizer:
     def __init__(self) -> None:
         self._decoder = _decoder()
         self._decoding = False
+        self.on_utterance: Callable[[str], None] | None = None
+        """Told "start" when someone starts speaking, then "talk" if it ran too long for a command or
+        "other" if it was short but no command (a command is returned by feed instead)."""
         self.reset()
 
     def reset(self) -> None:
@@ -131,6 +125,7 @@ class CommandRecognizer:
         self._pre_roll.append(pcm)
         change = self._endpoint.feed(frame)
         if change and change.kind == "start":
+            self._tell("start")
             self._decoder.start_utt()
             self._decoder.process_raw(b"".join(self._pre_roll))
             self._decoding, self._utterance_frames = True, len(self._pre_roll)
@@ -141,6 +136,7 @@ class CommandRecognizer:
             if self._utterance_frames * FRAME_SECONDS > MAX_UTTERANCE_SECONDS + PRE_ROLL_SECONDS:
                 self._decoder.end_utt()
                 self._decoding = False
+                self._tell("talk")
             return None
         if change and change.kind == "end" and self._decoding:
             return self._decide()
@@ -152,7 +148,13 @@ class CommandRecognizer:
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr if hypothesis else ""
         command = command_in(text) if len(text.split()) <= MAX_WORDS else None
+        if not command:
+            self._tell("other")
         return Heard(command, self.consumed / RATE, text) if command else None
+
+    def _tell(self, what: str) -> None:
+        if self.on_utterance:
+            self.on_utterance(what)
 
 
 def detect_in(samples: np.ndarray, recognizer: CommandRecognizer, chunk: int = 1024) -> list[Heard]:

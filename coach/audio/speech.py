@@ -22,6 +22,8 @@ class SpeechLost(DeviceError):
 class VoiceSpeaker:
     def __init__(self, tts: EspeakTts, cache: SpeechCache, volume: float = 1.0):
         self.tts = tts
+        self.device: str | None = None
+        """The output device; None for the default."""
         self.cache = cache
         self.volume = volume
         self._clips: dict[str, Clip] = {}
@@ -48,7 +50,7 @@ class VoiceSpeaker:
     def open(self) -> None:
         """Open the output now, so it can settle while cues are loaded."""
         if self._player is None:
-            self._player = Player(ESPEAK_RATE, self.volume)
+            self._player = Player(ESPEAK_RATE, self.volume, self.device)
 
     def wait_until_ready(self) -> None:
         self._require_player().wait_until_flowing()
@@ -61,6 +63,19 @@ class VoiceSpeaker:
 
     def cut(self) -> bool:
         return self._player.cut() if self._player else False
+
+    def hold(self, seconds: float) -> None:
+        """Fall silent while the user speaks, keeping the place (see Player.hold)."""
+        if self._player:
+            self._player.hold(seconds)
+
+    def release(self) -> None:
+        if self._player:
+            self._player.release()
+
+    @property
+    def speaking(self) -> bool:
+        return bool(self._player and self._player.busy)
 
     def events(self) -> list[PlaybackEvent]:
         return self._player.events() if self._player else []

@@ -1,0 +1,146 @@
+"""Hands-free sessions end to end: the coach plays into a virtual speaker that leaks into the
+microphone, and a scripted user with another voice speaks commands, some while the coach talks.
+
+A user whose command is not acted on says it again at once, as people do (the coach falls
+silent when they speak and waits a moment for them); each command must take effect within
+three tries. Every voice command in the log must come from the user's words: one
+heard outside them is the coach obeying itself. First-try figures are in bench/handsfree.py.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+import time
+
+import pytest
+
+from audio_tests.conftest import coach_env
+from audio_tests.room import Leak, ScriptedUser, start_session
+from coach import content
+from coach.catalog import entries, resolve
+from coach.eventlog import EventLog
+from coach.hands_free import HandsFree
+from coach.timeline import TimelineOptions, build_timeline
+
+TRIES = 3
+# A command is acted on within this after the user's words end (the recognizer needs 0.2 s);
+# a user who hears nothing by then says it again.
+ANSWER_WITHIN = 1.0
+
+
+@pytest.fixture()
+def leak(pulse):
+    room = Leak(pulse)
+    yield room
+    room.close()
+
+
+def _is(kind, text=None):
+    return lambda e: e["event"] == kind and (text is None or e.get("text", "").startswith(text))
+
+
+def obey(user, log, words: str, command: str):
+    """Say `words` until the coach acts on them (at most TRIES times); return the command event."""
+    for _ in range(TRIES):
+        said = user.say(words, log)
+        heard = log.wait_for(lambda e: e["event"] == "command" and e["source"] == "voice",
+                             said.end + ANSWER_WITHIN - log.now(), after=said.start)
+        if heard:
+            assert heard["command"] == command, (words, heard)
+            return heard
+    pytest.fail(f"{words!r} was not acted on in {TRIES} tries")
+
+
+def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, speech_cache):
+    user = ScriptedUser(pulse, tmp_path)
+    for words in ("pause", "resume", "next", "go back", "repeat", "pain", "stop"):
+        user.clip(words)
+    process, log = start_session(pulse, tmp_path, speech_cache, "dead-bug", "--no-rating")
+    try:
+        setup = log.wait_for(_is("speech_start", "Lie on your back"), 60)
+        assert setup, "the setup cue was never spoken"
+        time.sleep(1.5)  # mid-sentence
+        pause = obey(user, log, "pause", "pause")
+        assert log.wait_for(_is("speech_stopped"), 2, after=pause["t"]), "speech went on after pause"
+
+        log.wait_for(_is("cue_end", content.VOICE_PROMPTS.paused), 15, after=pause["t"])
+        resume = obey(user, log, "resume", "resume")
+        for words, command in (("next", "next"), ("go back", "back"), ("repeat", "repeat")):
+            log.wait_for(_is("cue_end"), 15, after=log.now())
+            acted = obey(user, log, words, command)
+            assert log.wait_for(lambda e: e["event"] == "moved" and e["command"] == command, 1, after=acted["t"])
+
+        log.wait_for(_is("speech_start"), 20, after=log.now())  # the coach is talking
+        pain = obey(user, log, "pain", "pain")
+        recorded = log.wait_for(_is("pain"), 2, after=pain["t"])
+        first_warning = log.wait_for(_is("speech_start", content.PAIN_HEARD), 3, after=pain["t"])
+        assert recorded and first_warning and recorded["t"] <= first_warning["t"]
+
+        log.wait_for(_is("speech_start", "Get emergency help"), 20, after=pain["t"])
+        time.sleep(1.0)
+        obey(user, log, "stop", "stop")
+        out, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, err
+    events = log.events()
+    assert events[-1]["event"] == "session_end" and events[-1]["outcome"] == "pain"
+    assert resume["t"] > pause["t"]
+
+    voice = [e for e in events if e["event"] == "command" and e["source"] == "voice"]
+    obeyed_itself = [e for e in voice if not any(s.start <= e["t"] <= s.end + ANSWER_WITHIN for s in user.said)]
+    assert obeyed_itself == []
+
+    history = subprocess.run([sys.executable, "-m", "coach", "history", "--json"], capture_output=True, text=True,
+                             env=coach_env(pulse, tmp_path, speech_cache), check=True)
+    [session] = json.loads(history.stdout)
+    assert session["outcome"] == "pain" and len(session["pain_events"]) == 1
+
+
+def test_no_microphone_is_one_line_and_keys_still_work(pulse, tmp_path, speech_cache):
+    done = subprocess.run([sys.executable, "-m", "coach", "run", "pelvic-tilt-90-90", "--no-rating",
+                           "--microphone", "no_such_microphone"], input="\n" * 30 + "q\n",
+                          capture_output=True, text=True, timeout=120, env=coach_env(pulse, tmp_path, speech_cache))
+    assert done.returncode == 0, done.stderr
+    lines = [line for line in done.stdout.splitlines() if "microphone" in line]
+    assert len(lines) == 1 and lines[0].startswith("no microphone") and "keys" in lines[0]
+    assert "Session stopped" in done.stdout
+    assert "Traceback" not in done.stderr
+
+
+def own_speech() -> list[str]:
+    """Every distinct thing the coach says: all built-in routines' cues, and its announcements."""
+    options = TimelineOptions(listening=True)
+    texts = [c.played for entry in entries() if entry.builtin
+             for c in build_timeline(resolve(entry.name), options=options).cues]
+    return list(dict.fromkeys(texts + content.all_spoken_lines(options.prompts)))
+
+
+def test_the_coach_never_obeys_its_own_voice(pulse, leak, tmp_path):
+    from coach.audio.speech import build_speaker
+    from coach.audio.tts import VoiceSettings
+
+    hands_free = HandsFree(listening=True, audio_out=True, microphone=None)
+    assert hands_free.echo, "the sound server has an echo canceller here"
+    speaker = build_speaker(VoiceSettings(), tmp_path / "cache")
+    speaker.device = hands_free.speaker_device
+    texts = own_speech()
+    speaker.prepare(texts)
+    [voice] = hands_free.listen(speaker, EventLog(None), io.StringIO())
+    heard = []
+    try:
+        for text in texts:
+            speaker.say(text)
+            speaker.wait_until_quiet(120)
+            heard += voice.poll()
+        time.sleep(1.0)
+        heard += voice.poll()
+    finally:
+        voice.close()
+        speaker.close()
+        hands_free.close()
+    assert heard == []
