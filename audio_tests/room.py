@@ -77,25 +77,29 @@ class SessionLog:
         return [json.loads(line) for line in self.path.read_text().splitlines() if line.endswith("}")]
 
     def now(self) -> float:
-        return time.monotonic() - self.origin
+        """Seconds since the session started (0 before it has)."""
+        return time.monotonic() - self.origin if self.origin else 0.0
 
     def wait_for(self, match, timeout: float, after: float = -1.0) -> dict | None:
         """The first event at or after session time `after` for which match(event) holds."""
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        while True:  # looks at least once, however short the timeout
             for event in self.events():
+                if event["event"] == "session_start":
+                    self.origin = event["monotonic"]
                 if event["t"] >= after and match(event):
-                    if event["event"] == "session_start":
-                        self.origin = event["monotonic"]
                     return event
+            if time.monotonic() >= deadline:
+                return None
             time.sleep(0.05)
-        return None
 
 
-def start_session(pulse: PulseServer, folder: Path, cache: Path, routine: str, *args: str):
+def start_session(pulse: PulseServer, folder: Path, cache: Path, routine: str, *args: str,
+                  first: str = "session_start"):
+    """Start `coach run` and wait until it logs the event `first`."""
     log = SessionLog(folder / "session.jsonl")
     process = subprocess.Popen([sys.executable, "-m", "coach", "run", routine, "--log", str(log.path), *args],
                                env=coach_env(pulse, folder, cache), stdin=subprocess.PIPE,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    assert log.wait_for(lambda e: e["event"] == "session_start", 120), process.communicate(timeout=5)
+                               stdout=subprocess.PIPE, stderr=open(folder / "stderr.txt", "w"), text=True)
+    assert log.wait_for(lambda e: e["event"] == first, 120), process.communicate(timeout=5)
     return process, log

@@ -51,15 +51,28 @@ def obey(user, log, words: str, command: str):
         if heard:
             assert heard["command"] == command, (words, heard)
             return heard
-    pytest.fail(f"{words!r} was not acted on in {TRIES} tries")
+    overheard = [e["heard"] for e in log.events() if e["event"] == "overheard"]
+    pytest.fail(f"{words!r} was not acted on in {TRIES} tries; overheard: {overheard}")
+
+
+def answer(user, log, question: str, words: str, rating: int) -> None:
+    """Answer the pain question by voice, saying it again if it was not heard."""
+    for _ in range(TRIES):
+        user.say(words, log)
+        given = log.wait_for(lambda e: e["event"] == "rating" and e["question"] == question, ANSWER_WITHIN + 1)
+        if given:
+            assert (given["rating"], given["source"]) == (rating, "voice")
+            return
+    pytest.fail(f"the rating {words!r} was not heard in {TRIES} tries")
 
 
 def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, speech_cache):
     user = ScriptedUser(pulse, tmp_path)
-    for words in ("pause", "resume", "next", "go back", "repeat", "pain", "stop"):
+    for words in ("six", "pause", "resume", "next", "go back", "repeat", "pain", "stop", "two"):
         user.clip(words)
-    process, log = start_session(pulse, tmp_path, speech_cache, "dead-bug", "--no-rating")
+    process, log = start_session(pulse, tmp_path, speech_cache, "dead-bug", first="rating_asked")
     try:
+        answer(user, log, content.RATING_BEFORE, "six", 6)
         setup = log.wait_for(_is("speech_start", "Lie on your back"), 60)
         assert setup, "the setup cue was never spoken"
         time.sleep(1.5)  # mid-sentence
@@ -81,24 +94,29 @@ def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, s
 
         log.wait_for(_is("speech_start", "Get emergency help"), 20, after=pain["t"])
         time.sleep(1.0)
-        obey(user, log, "stop", "stop")
+        stop = obey(user, log, "stop", "stop")
+        assert log.wait_for(_is("rating_asked"), 30, after=stop["t"])
+        answer(user, log, content.RATING_AFTER, "two", 2)
         out, err = process.communicate(timeout=60)
     finally:
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0, err
     events = log.events()
-    assert events[-1]["event"] == "session_end" and events[-1]["outcome"] == "pain"
+    [end] = [e for e in events if e["event"] == "session_end"]
+    assert end["outcome"] == "pain"
     assert resume["t"] > pause["t"]
 
     voice = [e for e in events if e["event"] == "command" and e["source"] == "voice"]
-    obeyed_itself = [e for e in voice if not any(s.start <= e["t"] <= s.end + ANSWER_WITHIN for s in user.said)]
+    # paplay takes a moment to start: a window of a second more than the user waits is fair.
+    obeyed_itself = [e for e in voice if not any(s.start <= e["t"] <= s.end + ANSWER_WITHIN + 1 for s in user.said)]
     assert obeyed_itself == []
 
     history = subprocess.run([sys.executable, "-m", "coach", "history", "--json"], capture_output=True, text=True,
                              env=coach_env(pulse, tmp_path, speech_cache), check=True)
     [session] = json.loads(history.stdout)
     assert session["outcome"] == "pain" and len(session["pain_events"]) == 1
+    assert (session["pain_before"], session["pain_after"]) == (6, 2)
 
 
 def test_no_microphone_is_one_line_and_keys_still_work(pulse, tmp_path, speech_cache):

@@ -123,11 +123,11 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
     history = open_history(options.data_dir)
     log = EventLog(options.log_path)
     try:
-        voice = hands_free.listen(speaker, log, console.out)
         if not history.recent(1):
             console.out.write(f"{content.NOT_A_CLINICIAN} Run `coach warnings` for the signs that need care.\n")
-        before = console.ask_rating("How is your pain right now?") if options.ask_ratings else None
+        before = hands_free.ask_rating(content.RATING_BEFORE, speaker, console, log, 0.0) if options.ask_ratings else None
         session_id = history.start_session(routine.name, routine.title, pain_before=before)
+        voice = hands_free.listen(speaker, log, console.out)
         display = TerminalDisplay(console.out)
         console.out.write(f"{routine.title}. {KEY_HELP}\n")
         keys = console.keys()
@@ -139,13 +139,14 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
         finally:
             keys.close()
             display.close()
-            ports.speaker.close()
             for source in ports.sources[1:]:
                 source.close()
         if options.ask_ratings:
-            history.set_pain_after(session_id, console.ask_rating("And how is your pain now?"))
+            after = hands_free.ask_rating(content.RATING_AFTER, ports.speaker, console, log, runner.now())
+            history.set_pain_after(session_id, after)
         return state.outcome or Outcome.STOPPED, runner.notices
     finally:
+        speaker.close()
         hands_free.close()
         log.close()
         history.close()

@@ -50,6 +50,10 @@ VOICE_PROMPTS = Prompts(
 
 NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
 
+RATING_BEFORE = "How is your pain right now?"
+RATING_AFTER = "And how is your pain now?"
+SAY_A_NUMBER = "Say a number from zero to ten."
+
 PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
 STOPPED = "Stopping here. Take your time getting up."
 
@@ -86,4 +90,8 @@ def warnings_text() -> str:
 
 def all_spoken_lines(prompts: Prompts = KEY_PROMPTS) -> list[str]:
     """Everything said outside a routine's timeline, so it can be rendered ahead of time."""
-    return [*pain_protocol_lines(prompts), prompts.paused, STOPPED]
+    return [*pain_protocol_lines(prompts), prompts.paused, STOPPED, *spoken_rating_questions()]
+
+
+def spoken_rating_questions() -> list[str]:
+    return [f"{question} {SAY_A_NUMBER}" for question in (RATING_BEFORE, RATING_AFTER)]

@@ -34,9 +34,10 @@ class Outcome(str, Enum):
 
 @dataclass(frozen=True)
 class Heard:
-    """A command heard by voice."""
+    """Something heard by voice."""
 
-    command: Command
+    command: Command | int | None
+    """A command, a 0-10 rating when listening for one, or None: speech that meant neither."""
     time: float
     """Seconds of audio consumed when the command was heard."""
     text: str

@@ -7,9 +7,11 @@ from __future__ import annotations
 
 from typing import IO
 
+from coach.content import SAY_A_NUMBER
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
 
+QUESTION_TIMEOUT = 20.0
 LISTENING = "Listening: say pause, resume, next, back, repeat, stop or pain at any time."
 NO_ECHO_CANCEL = ("No echo canceller in the sound server (module-echo-cancel), so spoken commands "
                   "are heard only while the coach is quiet.")
@@ -38,17 +40,42 @@ class HandsFree:
             from coach.audio.voice import VoiceCommands
 
             polite = speaker if hasattr(speaker, "hold") else None
-            device = self.echo.source if self.echo else self.microphone
-            voice = VoiceCommands(device, polite, echo_cancelled=self.echo is not None)
+            voice = VoiceCommands(self.microphone, polite, self.echo.source if self.echo else None)
         except DeviceError as error:
             log.write(0.0, "listening_off", error=str(error))
             out.write(f"{error}; going on with keys.\n")
             return []
-        log.write(0.0, "listening", echo_cancel=self.echo is not None, device=device or "default")
+        log.write(0.0, "listening", echo_cancel=self.echo is not None, device=self.microphone or "default")
         if polite and not self.echo:
             out.write(NO_ECHO_CANCEL + "\n")
         out.write(LISTENING + "\n")
         return [voice]
+
+    def ask_rating(self, question: str, speaker, console, log: EventLog, t: float) -> int | None:
+        """Say the question, then take a typed or spoken 0-10 answer; log it at session time `t`."""
+        voice = None
+        if self.listening and hasattr(speaker, "hold"):
+            speaker.say(f"{question} {SAY_A_NUMBER}")
+            speaker.wait_until_quiet(QUESTION_TIMEOUT)  # listen once asked: the question has numbers in it
+            voice = self._numbers()
+        log.write(t, "rating_asked", question=question, listening=voice is not None)
+        try:
+            answer = console.ask_rating(question, voice)
+        finally:
+            if voice:
+                voice.close()
+        log.write(t, "rating", question=question, rating=answer, source=console.answered_by,
+                  overheard=console.overheard)
+        return answer
+
+    def _numbers(self):
+        from coach.audio.voice import VoiceCommands
+        from coach.phrases import NUMBERS
+
+        try:
+            return VoiceCommands(self.microphone, vocabulary=NUMBERS)
+        except DeviceError:
+            return None  # the session's listening line has said why; typing works
 
     def close(self) -> None:
         if self.echo:

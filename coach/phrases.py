@@ -7,6 +7,8 @@ are few and distinct in sound, so that each one adds recall without adding false
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from typing import Callable
 
 from coach.events import Command
 
@@ -40,3 +42,38 @@ def command_words() -> list[str]:
     """Every word that belongs to a command phrase and is not a carrier word."""
     words = {w for phrases in PHRASES.values() for p in phrases for w in p.split()}
     return sorted(words - set(CARRIER_WORDS))
+
+
+NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten")
+# Around a spoken rating: "about a six", "it's a four", "maybe three", "six out of ten".
+NUMBER_CARRIERS = ("about", "a", "it's", "maybe", "i'd", "say", "out", "of", "my", "pain", "is", "around", "now")
+_NUMBER = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+
+
+def number_in(transcript: str) -> int | None:
+    """A 0-10 rating in a transcript: the first number said ("six out of ten" is 6)."""
+    found = _NUMBER.search(transcript.lower())
+    return NUMBER_WORDS.index(found.group(1)) if found else None
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a recognizer listens for: meaningful words with their log10 priors, the words people
+    put around them, and what a transcript means (None: nothing meant)."""
+
+    words: dict[str, float]
+    carriers: tuple[str, ...]
+    meaning: Callable[[str], object]
+    homophones: tuple[str, ...] = ()
+    """Ordinary words that sound the same as a meaningful one ("to" and "two"): left out."""
+
+
+# Priors chosen on the development split (bench/recognizer.py): pain is easier to hear, recall first.
+COMMAND_LOG10 = -2.5
+PAIN_LOG10 = -1.0
+NUMBER_LOG10 = -1.5
+
+COMMANDS = Vocabulary({w: PAIN_LOG10 if w in ("pain", "hurts", "ouch") else COMMAND_LOG10 for w in command_words()},
+                      CARRIER_WORDS, command_in)
+NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in,
+                     homophones=("to", "too", "for", "won", "ate", "tin"))

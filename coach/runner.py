@@ -78,18 +78,21 @@ class Runner:
                 state = self._turn(state)
             p.speaker.wait_until_quiet(LAST_WORDS_TIMEOUT)
             self._log_playback()
-            p.log.write(self._now(), "session_end", outcome=state.outcome.value)
+            p.log.write(self.now(), "session_end", outcome=state.outcome.value)
         except KeyboardInterrupt:
             p.speaker.cut()
-            p.recorder.finish(Outcome.INTERRUPTED, self._now())
-            p.log.write(self._now(), "session_end", outcome=Outcome.INTERRUPTED.value)
+            p.recorder.finish(Outcome.INTERRUPTED, self.now())
+            p.log.write(self.now(), "session_end", outcome=Outcome.INTERRUPTED.value)
             raise
         return state
 
     def _turn(self, state: SessionState) -> SessionState:
-        now = self._now()
+        now = self.now()
         for item, source in self._poll(now):
             command, heard = (item.command, {"heard": item.text}) if isinstance(item, Heard) else (item, {})
+            if command is None:
+                self.ports.log.write(now, "overheard", source=source, **heard)
+                continue
             if isinstance(command, Toggle):
                 command = Command.PAUSE if state.status is Status.RUNNING else Command.RESUME
             self.ports.log.write(now, "command", command=command.value, source=source, **heard)
@@ -119,7 +122,7 @@ class Runner:
                 self.notices.append(str(error))
         return polled
 
-    def _now(self) -> float:
+    def now(self) -> float:
         return self.ports.clock.now() - self._origin
 
     def _sleep_for(self, state: SessionState, now: float) -> float:
@@ -171,7 +174,7 @@ class Runner:
 
     def _log_playback(self) -> None:
         """Turn the speaker's start/end notes into log lines on the session clock."""
-        now, wall = self._now(), time.monotonic()
+        now, wall = self.now(), time.monotonic()
         for event in self.ports.speaker.events():
             t = now - max(0.0, wall - event.monotonic)
             if event.kind == "start":

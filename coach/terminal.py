@@ -7,6 +7,7 @@ import queue
 import select
 import sys
 import threading
+import time
 from typing import IO
 
 from coach.events import Command
@@ -62,6 +63,10 @@ def _columns() -> int:
 
 
 _EOF = object()
+_NOTHING = object()
+# How long a spoken rating is waited for, and how often the keyboard is checked meanwhile.
+VOICE_WAIT = 60.0
+POLL_SECONDS = 0.05
 
 
 class Console:
@@ -77,15 +82,24 @@ class Console:
         self.out = out or sys.stdout
         self.fd = _terminal_fd(self.stream)
         self._lines: queue.SimpleQueue = queue.SimpleQueue()
+        self.answered_by = "keys"
+        """How the last rating was given: "keys" or "voice"."""
         if self.fd is None:
             threading.Thread(target=self._read_lines, daemon=True).start()
 
-    def ask_rating(self, question: str) -> int | None:
-        """A 0-10 rating, or None when the user skips (Enter) or there is no input."""
+    def ask_rating(self, question: str, voice=None) -> int | None:
+        """A 0-10 rating, typed or (with `voice`, a source of heard numbers) said; None when the
+        user skips (Enter) or there is no input."""
+        self.answered_by = "keys"
+        self.overheard: list[str] = []
         while True:
-            self.out.write(f"{question} (0-10, Enter to skip): ")
+            self.out.write(f"{question} (0-10{', say or type it' if voice else ''}, Enter to skip): ")
             self.out.flush()
-            answer = self._read_answer()
+            answer = self._wait_for_answer(voice)
+            if isinstance(answer, int):
+                self.out.write(f"{answer} (heard)\n")
+                self.answered_by = "voice"
+                return answer
             if answer is None or not answer.strip():
                 self.out.write("\n" if answer is None else "")
                 return None
@@ -94,6 +108,37 @@ class Console:
             self.out.write("Please answer with a whole number from 0 to 10, or press Enter to skip.\n")
             if self.fd is None:
                 return None
+
+    def _wait_for_answer(self, voice) -> str | int | None:
+        """A typed line, a heard number, or None at the end of input (or after VOICE_WAIT with voice)."""
+        if voice is None:
+            return self._read_answer()
+        deadline = time.monotonic() + VOICE_WAIT
+        while time.monotonic() < deadline:
+            heard = voice.poll()
+            self.overheard += [h.text for h in heard if h.command is None]
+            numbers = [h.command for h in heard if h.command is not None]
+            if numbers:
+                return numbers[0]
+            typed = self._typed_within(POLL_SECONDS)
+            if typed is not _NOTHING:
+                return typed
+        return None
+
+    def _typed_within(self, timeout: float):
+        """A typed line, or _NOTHING if none came within `timeout` (or input has ended: voice may still answer)."""
+        if self.fd is not None:
+            return self._read_answer() if select.select([self.fd], [], [], timeout)[0] else _NOTHING
+        try:
+            line = self._lines.get(timeout=timeout)
+        except queue.Empty:
+            return _NOTHING
+        if line is _EOF:
+            self._lines.put(_EOF)
+            time.sleep(timeout)
+            return _NOTHING
+        self.out.write(line + "\n")
+        return line
 
     def keys(self) -> "KeySource":
         return KeySource(self)

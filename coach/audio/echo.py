@@ -18,6 +18,9 @@ import subprocess
 SINK = "coach_speaker_echo_cancel"
 SOURCE = "coach_microphone_echo_cancel"
 TIMEOUT = 10
+# WebRTC's analog gain control turns down the real microphone's volume (and it stays down after
+# the session): the plain ear then hears the user 30 dB quieter, too quiet to understand.
+AEC_ARGS = '"analog_gain_control=0"'
 
 
 class EchoCancel:
@@ -32,8 +35,8 @@ class EchoCancel:
         if not shutil.which("pactl"):
             return None
         _unload_stale()
-        args = ["load-module", "module-echo-cancel", "aec_method=webrtc", f"sink_name={SINK}",
-                f"source_name={SOURCE}"]
+        args = ["load-module", "module-echo-cancel", "aec_method=webrtc", f"aec_args={AEC_ARGS}",
+                f"sink_name={SINK}", f"source_name={SOURCE}"]
         if microphone:
             args.append(f"source_master={microphone}")
         done = _pactl(*args)

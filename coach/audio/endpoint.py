@@ -32,6 +32,8 @@ class Change:
 
 class Endpointer:
     def __init__(self) -> None:
+        self.min_level = MIN_LEVEL
+        """Raised by a caller that knows of sound it must not take for speech (the coach's echo)."""
         self.floor: float | None = None
         self.in_speech = False
         self.frames = 0
@@ -42,7 +44,7 @@ class Endpointer:
         """Take one 10 ms frame; return a change of state, if this frame made one."""
         self.frames += 1
         level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) + 1.0
-        loud = level > max(OVER_FLOOR * (self.floor or level), MIN_LEVEL)
+        loud = level > max(OVER_FLOOR * (self.floor or level), self.min_level)
         self._track_floor(level, loud)
         if not self.in_speech:
             self._loud_run = self._loud_run + 1 if loud else 0

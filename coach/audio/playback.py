@@ -79,17 +79,15 @@ class Player:
         return was_busy
 
     def hold(self, seconds: float) -> None:
-        """Fall silent at once for up to `seconds`, keeping the place: then (or on release()) go on
-        from the first word not yet heard. A hold that is never released cannot silence the coach."""
+        """Fall silent at once for up to `seconds`, keeping the place, and start nothing new: then
+        (or on release()) go on from the first word not yet heard. A hold that is never released
+        cannot silence the coach for long."""
         with self._lock:
-            if self._current is None and not self._queue:
-                return
-            if not self._held:
+            if not self._held and self._current is not None:
                 self._flush_pending = True
-                if self._current is not None:  # the flush drops what the server holds: say it again
-                    tag, samples, offset = self._current
-                    back = int(self.rate * TARGET_SECONDS) + self._block
-                    self._current = (tag, samples, max(0, offset - back))
+                tag, samples, offset = self._current  # the flush drops what the server holds: say it again
+                back = int(self.rate * TARGET_SECONDS) + self._block
+                self._current = (tag, samples, max(0, offset - back))
             self._held_until = time.monotonic() + seconds
 
     def release(self) -> None:
@@ -104,6 +102,14 @@ class Player:
     def busy(self) -> bool:
         with self._lock:
             return self._current is not None or bool(self._queue)
+
+    @property
+    def audible(self) -> str | None:
+        """The tag (text) of what is going out now, or None when nothing is (idle or held)."""
+        with self._lock:
+            if self._held or self._current is None:
+                return None
+            return self._current[0]
 
     @property
     def frames_written(self) -> int:

@@ -25,7 +25,7 @@ import numpy as np
 from coach.audio.endpoint import FRAME_SECONDS, Endpointer
 from coach.errors import DeviceError
 from coach.events import Heard
-from coach.phrases import CARRIER_WORDS, command_in, command_words
+from coach.phrases import COMMANDS, Vocabulary
 
 RATE = 16000
 FRAME = int(RATE * FRAME_SECONDS)
@@ -36,9 +36,6 @@ MAX_UTTERANCE_SECONDS = 2.0
 # A command with its carrier words is at most this many words ("okay say that again"); a longer
 # transcript is ordinary talk that happens to contain a command word ("lie on your back").
 MAX_WORDS = 4
-# log10 unigram probability of each command word; pain is easier to hear (recall first).
-COMMAND_LOG10 = -2.5
-PAIN_LOG10 = -1.0
 CARRIER_LOG10 = -2.5
 COMPETITORS = Path(__file__).with_name("competitors.tsv")
 # One-bit noise added to every frame: digital silence (exact zeros) otherwise skews the decoder's
@@ -50,43 +47,46 @@ DITHER = np.random.default_rng(0).integers(-1, 2, FRAME).astype(np.int16)
 CMN_INIT = "43.32,1.84,-1.89,14.14,-7.80,-5.22,-6.81,-8.95,-1.69,-6.62,1.12,-2.72,0.75"
 
 
-def language_model() -> str:
-    """ARPA text: commands, carrier words and competitors as a unigram model."""
+def language_model(vocabulary: Vocabulary = COMMANDS) -> str:
+    """ARPA text: the vocabulary's words, its carrier words and competitors as a unigram model."""
     weights = {}
     for line in COMPETITORS.read_text(encoding="utf-8").splitlines():
         if line and not line.startswith("#"):
             word, log10 = line.split("\t")
             weights[word] = float(log10)
-    for word in CARRIER_WORDS:
+    for word in vocabulary.carriers:
         weights[word] = max(weights.get(word, CARRIER_LOG10), CARRIER_LOG10)
-    pain_words = {"pain", "hurts", "ouch"}
-    for word in command_words():
-        weights[word] = PAIN_LOG10 if word in pain_words else COMMAND_LOG10
+    weights.update(vocabulary.words)
+    for word in vocabulary.homophones:
+        weights.pop(word, None)
     lines = ["\\data\\", f"ngram 1={len(weights) + 2}", "", "\\1-grams:", "-1.0\t</s>", "-99.0\t<s>"]
     lines += [f"{log10:.4f}\t{word}" for word, log10 in sorted(weights.items())]
     return "\n".join(lines + ["", "\\end\\", ""])
 
 
-def _decoder():
+def _decoder(vocabulary: Vocabulary):
     try:
         from pocketsphinx import Decoder
     except ImportError:
         raise DeviceError("PocketSphinx is not installed (pip install pocketsphinx); use keys instead.") from None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "commands.arpa"
-        path.write_text(language_model(), encoding="utf-8")
+        path.write_text(language_model(vocabulary), encoding="utf-8")
         return Decoder(lm=str(path), cmninit=CMN_INIT, loglevel="FATAL")
 
 
 class CommandRecognizer:
-    """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard."""
+    """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard (or, with
+    the NUMBERS vocabulary, the ratings: Heard.command is then an int)."""
 
-    def __init__(self) -> None:
-        self._decoder = _decoder()
+    def __init__(self, vocabulary: Vocabulary = COMMANDS) -> None:
+        self._vocabulary = vocabulary
+        self._decoder = _decoder(vocabulary)
         self._decoding = False
-        self.on_utterance: Callable[[str], None] | None = None
-        """Told "start" when someone starts speaking, then "talk" if it ran too long for a command or
-        "other" if it was short but no command (a command is returned by feed instead)."""
+        self.on_utterance: Callable[[str, str], None] | None = None
+        """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
+        a command or ("other", what was heard) if it was short but no command (a command is
+        returned by feed instead)."""
         self.reset()
 
     def reset(self) -> None:
@@ -101,6 +101,10 @@ class CommandRecognizer:
         self._utterance_frames = 0
         self.consumed = 0
         """Samples seen so far."""
+
+    @property
+    def endpointer(self) -> Endpointer:
+        return self._endpoint
 
     def feed(self, samples: np.ndarray) -> list[Heard]:
         samples = np.concatenate([self._partial, samples.astype(np.int16, copy=False)])
@@ -147,14 +151,14 @@ class CommandRecognizer:
         self._decoding = False
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr if hypothesis else ""
-        command = command_in(text) if len(text.split()) <= MAX_WORDS else None
-        if not command:
-            self._tell("other")
-        return Heard(command, self.consumed / RATE, text) if command else None
+        command = self._vocabulary.meaning(text) if len(text.split()) <= MAX_WORDS else None
+        if command is None:
+            self._tell("other", text)
+        return Heard(command, self.consumed / RATE, text) if command is not None else None
 
-    def _tell(self, what: str) -> None:
+    def _tell(self, what: str, text: str = "") -> None:
         if self.on_utterance:
-            self.on_utterance(what)
+            self.on_utterance(what, text)
 
 
 def detect_in(samples: np.ndarray, recognizer: CommandRecognizer, chunk: int = 1024) -> list[Heard]:

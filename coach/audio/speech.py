@@ -74,8 +74,9 @@ class VoiceSpeaker:
             self._player.release()
 
     @property
-    def speaking(self) -> bool:
-        return bool(self._player and self._player.busy)
+    def audible(self) -> str | None:
+        """The text being said now, or None when silent (idle or held)."""
+        return self._player.audible if self._player else None
 
     def events(self) -> list[PlaybackEvent]:
         return self._player.events() if self._player else []

@@ -3,65 +3,100 @@
 Recording never waits for the runner, and the runner never waits for the microphone: a command
 is queued the moment the recognizer decides (HANGOVER after the last word).
 
-While the coach talks, it minds its manners in one of two ways:
-- with an echo canceller, the microphone does not hear the coach, so any speech is the user's:
-  the coach falls silent the moment the user starts speaking, keeping its place. WebRTC's
-  canceller blurs the start of words spoken over the coach (bench/handsfree.py measures how
-  often they are missed), so if what was said is not a command the coach stays quiet for
-  LISTEN_AFTER, and a command said again is heard in the quiet; then it goes on.
-- without one, the microphone hears the coach, so nothing heard while it speaks (and for
-  ECHO_TAIL after) is obeyed: commands work in the gaps between cues, and keys always work.
+Two ears, because the echo canceller is good at one job and poor at the other (measured in
+bench/handsfree.py and audio_tests/test_hands_free.py):
+- the plain microphone hears the user clearly, and the coach too. It is trusted only for speech
+  that started after the coach had been silent for ECHO_TAIL (the room's echo dies away).
+- the echo-cancelled microphone (WebRTC, in the sound server) hears almost nothing of the coach,
+  so speech there while the coach talks is the user's: the coach falls silent at once, keeping
+  its place. The canceller blurs words spoken over the coach, so some are not understood; then
+  the coach stays quiet for LISTEN_AFTER, and a command said again is heard by the plain ear.
+Without an echo canceller there is only the plain ear: commands work whenever the coach is
+quiet (between cues, and when paused), and keys always work.
 """
 
 from __future__ import annotations
 
+import collections
 import queue
+import re
 import threading
 import time
 from typing import Protocol
 
 import numpy as np
 
+from coach.audio.endpoint import MIN_LEVEL
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer
 from coach.errors import DeviceError
 from coach.events import Heard
+from coach.phrases import COMMANDS, Vocabulary
 
-# Audio read at a time: the recognizer is fed as it arrives, so this bounds the added delay.
+# Audio read at a time from each ear: the recognizer is fed as it arrives.
 BLOCK_SECONDS = 0.02
-# How long the coach stays silent for the user: an utterance is decided within this, and a
-# command is acted on (speech cut) well within AFTER_COMMAND; if not, the coach goes on.
+# How long the coach keeps quiet for a user who started speaking: an utterance is decided within
+# this; after a command, the runner acts (a cut) well within AFTER_COMMAND, or the coach goes on.
 HOLD_SECONDS = MAX_UTTERANCE_SECONDS + 0.5
 AFTER_COMMAND = 0.5
+# After speech that was not understood, the coach waits this long for the user to say it again.
 LISTEN_AFTER = 1.5
-# Without echo cancelling: how long the room may still echo the coach after it stops.
+# How long a room may still echo the coach after it falls silent.
 ECHO_TAIL = 0.5
-
-
-class PoliteSpeaker(Protocol):
-    speaking: bool
-
-    def hold(self, seconds: float) -> None: ...
-
-    def release(self) -> None: ...
+# While the coach talks, what the canceller leaves of its voice stays under this level (about
+# -30 dBFS), and the echo-free ear takes only louder sound for the user's.
+ECHO_RESIDUAL_LEVEL = 1000.0
+# A command the echo-free ear hears while the coach has just said that very word may be what is
+# left of the coach's voice: it is not obeyed, and the coach waits for it to be said again.
+OWN_WORDS_SECONDS = 2.0
+# Both ears may hear one utterance; the same command from the other ear within this is dropped.
+SAME_WORDS_SECONDS = 1.5
 
 
 class ListeningLost(DeviceError):
     """The microphone stopped working mid-session."""
 
 
+class PoliteSpeaker(Protocol):
+    @property
+    def audible(self) -> str | None:
+        """The text going out now; None while silent or held."""
+
+    def hold(self, seconds: float) -> None: ...
+
+    def release(self) -> None: ...
+
+
+class _Ear:
+    def __init__(self, capture: PulseCapture, recognizer: CommandRecognizer, echo_free: bool):
+        self.capture = capture
+        self.recognizer = recognizer
+        self.echo_free = echo_free
+        self.trusted = False
+        """Whether this ear is the one to believe for its current utterance (decided as it starts)."""
+        self.started = 0.0
+
+
 class VoiceCommands:
     source = "voice"
 
     def __init__(self, device: str | None = None, speaker: PoliteSpeaker | None = None,
-                 echo_cancelled: bool = True, recognizer: CommandRecognizer | None = None):
-        self._capture = PulseCapture(RATE, BLOCK_SECONDS, name="coach-listen", device=device)
-        self._recognizer = recognizer or CommandRecognizer()  # slow to load: only once there is a microphone
+                 echo_free_device: str | None = None, vocabulary: Vocabulary = COMMANDS):
         self._speaker = speaker
-        self._echo_cancelled = echo_cancelled
-        self._deaf_until = 0.0
-        if speaker and echo_cancelled:
-            self._recognizer.on_utterance = self._user_speaking
+        self._ears: list[_Ear] = []
+        try:
+            self._ears.append(self._open(device, vocabulary, echo_free=False))
+            if speaker and echo_free_device:
+                self._ears.append(self._open(echo_free_device, vocabulary, echo_free=True))
+        except DeviceError:
+            self._close_captures()
+            raise
+        self._coach_sounded = 0.0
+        """Monotonic time the coach was last heard going out."""
+        self._coach_said: collections.deque[tuple[float, str]] = collections.deque(maxlen=8)
+        self._vocabulary = vocabulary
+        self._last: tuple[float, object] | None = None
+        """When the last command was taken, and which."""
         self._heard: queue.SimpleQueue[Heard] = queue.SimpleQueue()
         self._failure: str | None = None
         self._reported = False
@@ -83,31 +118,84 @@ class VoiceCommands:
         self._stopping.set()
         self._thread.join(timeout=2)
         if not self._thread.is_alive():
-            self._capture.close()
+            self._close_captures()
+
+    def _open(self, device: str | None, vocabulary: Vocabulary, echo_free: bool) -> _Ear:
+        name = "coach-listen-echo-free" if echo_free else "coach-listen"
+        capture = PulseCapture(RATE, BLOCK_SECONDS, name=name, device=device)
+        ear = _Ear(capture, CommandRecognizer(vocabulary), echo_free)  # slow to load: once there is a microphone
+        ear.recognizer.on_utterance = lambda what, text: self._utterance(ear, what, text)
+        return ear
+
+    def _close_captures(self) -> None:
+        for ear in self._ears:
+            ear.capture.close()
 
     def _listen(self) -> None:
         while not self._stopping.is_set():
-            try:
-                block = self._capture.read()
-            except DeviceError as error:
-                self._failure = str(error)
-                return
-            if self._speaker and not self._echo_cancelled and self._speaker.speaking:
-                self._deaf_until = time.monotonic() + ECHO_TAIL
-            for heard in self._recognizer.feed(np.frombuffer(block, np.int16)):
-                self._take(heard)
+            for ear in self._ears:
+                try:
+                    block = ear.capture.read()
+                except DeviceError as error:
+                    self._failure = str(error)
+                    return
+                self._note_coach()
+                if ear.echo_free:
+                    talking = time.monotonic() - self._coach_sounded < ECHO_TAIL
+                    ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
+                for heard in ear.recognizer.feed(np.frombuffer(block, np.int16)):
+                    self._take(ear, heard)
 
-    def _take(self, heard: Heard) -> None:
-        if time.monotonic() < self._deaf_until:
-            return  # the coach's own voice, most likely
-        if self._speaker and self._echo_cancelled:
+    def _note_coach(self) -> None:
+        text = self._speaker.audible if self._speaker else None
+        if text:
+            self._coach_sounded = time.monotonic()
+            if self._coach_said and self._coach_said[-1][1] == text:
+                self._coach_said.pop()
+            self._coach_said.append((self._coach_sounded, text))  # when each text was last heard
+
+    def _coach_just_said(self, heard: Heard) -> bool:
+        """Whether the words that made this a command were among the coach's own last words."""
+        recent = " ".join(text for at, text in self._coach_said if time.monotonic() - at < OWN_WORDS_SECONDS)
+        meaningful = set(_words(heard.text)) & set(self._vocabulary.words)
+        return any(said.startswith(word) for said in _words(recent) for word in meaningful)  # stop: "stopping"
+
+    def _trust(self, ear: _Ear) -> bool:
+        """Whether to believe this ear for an utterance starting now."""
+        coach_quiet = time.monotonic() - ECHO_TAIL > self._coach_sounded
+        return not coach_quiet if ear.echo_free else coach_quiet
+
+    def _take(self, ear: _Ear, heard: Heard) -> None:
+        if not ear.trusted:
+            return
+        if not ear.echo_free and self._coach_sounded > ear.started - ECHO_TAIL:
+            return  # the coach spoke while this was said: the plain ear heard it too
+        if ear.echo_free and self._coach_just_said(heard):
+            self._utterance(ear, "other", heard.text)
+            return
+        if self._last and self._last[1] == heard.command and time.monotonic() - self._last[0] < SAME_WORDS_SECONDS:
+            return  # both ears heard the same words
+        self._last = (time.monotonic(), heard.command)
+        if self._speaker:
             self._speaker.hold(AFTER_COMMAND)
         self._heard.put(heard)
 
-    def _user_speaking(self, what: str) -> None:
+    def _utterance(self, ear: _Ear, what: str, text: str) -> None:
         if what == "start":
-            self._speaker.hold(HOLD_SECONDS)
-        elif what == "other":
-            self._speaker.hold(LISTEN_AFTER)
-        else:
-            self._speaker.release()  # ordinary talk, not meant for the coach
+            ear.trusted, ear.started = self._trust(ear), time.monotonic()
+            # Someone is speaking: keep quiet. Not for the plain ear while the coach talks (that is the coach).
+            if self._speaker and (ear.trusted or not self._speaker.audible):
+                self._speaker.hold(HOLD_SECONDS)
+            return
+        if not ear.trusted:
+            return
+        if what == "other":
+            self._heard.put(Heard(None, ear.recognizer.consumed / RATE, text))  # logged, not obeyed
+        if self._speaker:
+            if what == "other":
+                self._speaker.hold(LISTEN_AFTER)
+            else:
+                self._speaker.release()  # ordinary talk, not meant for the coach
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[a-z']+", text.lower())
