@@ -161,4 +161,4 @@ def test_the_coach_never_obeys_its_own_voice(pulse, leak, tmp_path):
         voice.close()
         speaker.close()
         hands_free.close()
-    assert heard == []
+    assert [h for h in heard if h.command is not None] == []  # speech it merely noticed is not obeyed

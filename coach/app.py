@@ -102,7 +102,8 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
     from coach.audio.cache import default_folder
     from coach.audio.speech import build_speaker
 
-    speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder())
+    speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder(),
+                            slow_texts=content.warning_lines())
     speaker.device = device
     texts = [c.played for c in estimated.cues] + content.all_spoken_lines(estimated.prompts)
 

@@ -49,3 +49,7 @@ class Clip:
         first, last = self.voiced_span()
         margin = int(keep_seconds * self.rate)
         return Clip(self.samples[max(0, first - margin): min(len(self.samples), last + margin)], self.rate)
+
+    def padded(self, seconds: float) -> "Clip":
+        """The clip followed by `seconds` of silence."""
+        return Clip(np.concatenate([self.samples, np.zeros(int(seconds * self.rate), np.int16)]), self.rate)

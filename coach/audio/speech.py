@@ -39,8 +39,7 @@ class VoiceSpeaker:
             else:
                 self._clips[text] = clip
         for text in (progress(missing) if progress and missing else missing):
-            self._clips[text] = self.tts.render(text)
-            self.cache.put(text, self._clips[text])
+            self._clips[text] = self._render(text)
         return len(missing)
 
     def length(self, text: str) -> float:
@@ -93,16 +92,24 @@ class VoiceSpeaker:
 
     def _clip(self, text: str) -> Clip:
         if text not in self._clips:
-            stored = self._stored(text)
-            if stored is None:
-                stored = self.tts.render(text)
-                self.cache.put(text, stored)
-            self._clips[text] = stored
+            self._clips[text] = self._stored(text) or self._render(text)
         return self._clips[text]
 
     def _stored(self, text: str) -> Clip | None:
         """A tone, or speech already in the cache; None if it must be rendered."""
-        return render_tone(text, ESPEAK_RATE) if is_tone(text) else self.cache.get(text)
+        if is_tone(text):
+            return render_tone(text, ESPEAK_RATE)
+        return (self.slow_cache if text in self.slow_texts else self.cache).get(text)
+
+    def _render(self, text: str) -> Clip:
+        if text not in self.slow_texts:
+            clip = self.tts.render(text)
+            self.cache.put(text, clip)
+            return clip
+        clip = self.tts.render(text, round(self.tts.settings.rate * SLOW_RATE_SHARE))
+        clip = clip.padded(SLOW_PAUSE_AFTER)
+        self.slow_cache.put(text, clip)
+        return clip
 
     def _require_player(self) -> Player:
         if self._player is None:
@@ -110,7 +117,10 @@ class VoiceSpeaker:
         return self._player
 
 
-def build_speaker(settings: VoiceSettings, cache_folder) -> VoiceSpeaker:
+def build_speaker(settings: VoiceSettings, cache_folder, slow_texts: Iterable[str] = ()) -> VoiceSpeaker:
+    """A speaker; `slow_texts` (the warning signs) are said more slowly, with a pause after each."""
     tts = EspeakTts(settings)
     cache = SpeechCache(cache_folder, tts.voice_id, settings.rate, tts.engine_version)
-    return VoiceSpeaker(tts, cache, settings.volume)
+    slow_rate = round(settings.rate * SLOW_RATE_SHARE)
+    slow_cache = SpeechCache(cache_folder, tts.voice_id, slow_rate, f"{tts.engine_version}+{SLOW_PAUSE_AFTER}s")
+    return VoiceSpeaker(tts, cache, settings.volume, slow_cache, slow_texts)

@@ -83,12 +83,18 @@ class EspeakTts:
         """(id, name, languages) of every installed voice."""
         return [(v.id, v.name, ",".join(v.languages or [])) for v in self._engine.getProperty("voices")]
 
-    def render(self, text: str) -> Clip:
-        """The spoken text as a clip, trimmed of silence, checked for completeness."""
-        for _ in range(RENDER_TRIES):
-            raw = self._render_once(text)
-            if is_complete(raw, text, self.settings.rate):
-                return raw.trimmed()
+    def render(self, text: str, rate: int | None = None) -> Clip:
+        """The spoken text as a clip (at `rate`, default the settings' rate), trimmed of silence,
+        checked for completeness."""
+        rate = rate or self.settings.rate
+        self._engine.setProperty("rate", rate)
+        try:
+            for _ in range(RENDER_TRIES):
+                raw = self._render_once(text)
+                if is_complete(raw, text, rate):
+                    return raw.trimmed()
+        finally:
+            self._engine.setProperty("rate", self.settings.rate)
         raise IncompleteSpeech(f'eSpeak NG keeps returning incomplete audio for "{text[:40]}"')
 
     def _render_once(self, text: str) -> Clip:
