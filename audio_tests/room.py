@@ -95,11 +95,11 @@ class SessionLog:
 
 
 def start_session(pulse: PulseServer, folder: Path, cache: Path, routine: str, *args: str,
-                  first: str = "session_start"):
+                  first: str = "session_start", timeout: float = 180):
     """Start `coach run` and wait until it logs the event `first`."""
     log = SessionLog(folder / "session.jsonl")
     process = subprocess.Popen([sys.executable, "-m", "coach", "run", routine, "--log", str(log.path), *args],
                                env=coach_env(pulse, folder, cache), stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=open(folder / "stderr.txt", "w"), text=True)
-    assert log.wait_for(lambda e: e["event"] == first, 120), process.communicate(timeout=5)
+    assert log.wait_for(lambda e: e["event"] == first, timeout), process.communicate(timeout=5)
     return process, log

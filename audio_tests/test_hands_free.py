@@ -162,3 +162,30 @@ def test_the_coach_never_obeys_its_own_voice(pulse, leak, tmp_path):
         speaker.close()
         hands_free.close()
     assert [h for h in heard if h.command is not None] == []  # speech it merely noticed is not obeyed
+
+
+def test_sound_server_dying_mid_session_leaves_keys_and_history(tmp_path, speech_cache):
+    from audio_tests.pulse import PulseServer
+
+    server = PulseServer()  # its own, so killing it spares the other tests
+    try:
+        process, log = start_session(server, tmp_path, speech_cache, "pelvic-tilt-90-90", "--no-rating")
+        assert log.wait_for(_is("speech_start"), 30)
+        subprocess.run(["pulseaudio", "--kill"], env=server.env, timeout=10)
+        assert log.wait_for(lambda e: e["event"] in ("speech_lost", "listening_lost"), 15)
+        time.sleep(1.0)
+        process.communicate("q\n", timeout=60)
+    finally:
+        server.stop()
+    err = (tmp_path / "stderr.txt").read_text()
+    assert process.returncode == 0, err
+    assert "Traceback" not in err
+    events = log.events()
+    assert {"speech_lost", "listening_lost"} <= {e["event"] for e in events}
+    assert [e["outcome"] for e in events if e["event"] == "session_end"] == ["stopped"]
+    notes = [line for line in err.splitlines() if line.startswith("Note:")]
+    assert notes and all(len(line) < 200 for line in notes)
+    history = subprocess.run([sys.executable, "-m", "coach", "history", "--json"], capture_output=True, text=True,
+                             env=coach_env(server, tmp_path, speech_cache), check=True)
+    [session] = json.loads(history.stdout)
+    assert session["outcome"] == "stopped"

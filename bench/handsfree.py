@@ -90,24 +90,26 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int) -> None:
     speaker = pulse.record(folder / "spk.wav", device="spk.monitor", rate=RATE)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    process, log = start_session(pulse, folder, cache, "flare-up", "--no-rating")
+    process, log = start_session(pulse, folder, cache, "flare-up", "--no-rating", timeout=900)
     record_origin = log.origin - (started - 0.6)  # the microphone's parecord began ~0.6 s before `started`
     rng = random.Random(0)
     said = []
     try:
         for trial in range(trials):
             words = "pain" if trial == trials - 1 else COMMANDS[trial % len(COMMANDS)]
-            cue = log.wait_for(lambda e: e["event"] == "speech_start" and len(e["text"]) > 40, 60, after=log.now())
+            cue = log.wait_for(lambda e: e["event"] == "speech_start" and len(e["text"]) > 25, 60, after=log.now())
             if cue is None:
                 break
-            time.sleep(rng.uniform(0.3, 1.2))
+            time.sleep(rng.uniform(0.2, 0.6))
             spoken = user.say(words, log)
             acted = log.wait_for(lambda e: e["event"] == "command" and e["source"] == "voice",
                                  spoken.end + 1.5 - log.now(), after=spoken.start)
             said.append((words, spoken, acted))
             if acted and acted["command"] == "pause":
-                time.sleep(2.0)
-                log.wait_for(lambda e: e["event"] == "command", 8, after=user.say("resume", log).start)
+                log.wait_for(lambda e: e["event"] == "cue_end", 10, after=acted["t"])  # "Paused. Say resume..."
+                for _ in range(3):
+                    if log.wait_for(lambda e: e["event"] == "command", 2.5, after=user.say("resume", log).start):
+                        break
             time.sleep(2.5)
         process.stdin.write("q\n")
         process.stdin.flush()
@@ -160,7 +162,7 @@ def own_speech(pulse: PulseServer, folder: Path) -> None:
     for entry in [e for e in entries() if e.builtin]:
         run_folder = folder / entry.name
         run_folder.mkdir()
-        process, log = start_session(pulse, run_folder, folder / "cache", entry.name, "--no-rating")
+        process, log = start_session(pulse, run_folder, folder / "cache", entry.name, "--no-rating", timeout=900)
         out, err = process.communicate(timeout=1800)
         events = log.events()
         commands = [e for e in events if e["event"] == "command" and e["source"] == "voice"]

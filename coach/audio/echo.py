@@ -5,9 +5,10 @@ default speaker and microphone: it takes what is played as the reference and rem
 is recorded, aligned by the server, which knows both devices' clocks. The coach loads it for one
 session, plays into its sink, records from its source, and unloads it at the end.
 
-Why the server's canceller and not one in this process: coach's own adaptive filter (speexdsp,
-fed the exact samples played) did not converge on a path the server resamples on the fly, while
-WebRTC's removed the coach's voice to digital silence here (bench/handsfree.py measures it).
+Why the server's canceller and not one in this process: an adaptive filter here (speexdsp, fed
+the exact samples played) did not converge in a trial on a path the server resamples on the fly,
+while WebRTC's removed the coach's voice to near silence. Its weakness, blurring words spoken
+over the coach, is why coach/audio/voice.py also listens to the plain microphone.
 """
 
 from __future__ import annotations

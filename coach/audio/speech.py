@@ -19,12 +19,20 @@ class SpeechLost(DeviceError):
     """The output device stopped working mid-session."""
 
 
+# The warning signs after "pain" are said more slowly than cues, with a breath between them.
+SLOW_RATE_SHARE = 0.85
+SLOW_PAUSE_AFTER = 0.6
+
+
 class VoiceSpeaker:
-    def __init__(self, tts: EspeakTts, cache: SpeechCache, volume: float = 1.0):
+    def __init__(self, tts: EspeakTts, cache: SpeechCache, volume: float = 1.0,
+                 slow_cache: SpeechCache | None = None, slow_texts: Iterable[str] = ()):
         self.tts = tts
         self.device: str | None = None
         """The output device; None for the default."""
         self.cache = cache
+        self.slow_cache = slow_cache
+        self.slow_texts = frozenset(slow_texts) if slow_cache else frozenset()
         self.volume = volume
         self._clips: dict[str, Clip] = {}
         self._player: Player | None = None

@@ -75,6 +75,7 @@ class _Ear:
         self.trusted = False
         """Whether this ear is the one to believe for its current utterance (decided as it starts)."""
         self.started = 0.0
+        """Monotonic time its current utterance started."""
 
 
 class VoiceCommands:
@@ -196,6 +197,7 @@ class VoiceCommands:
                 self._speaker.hold(LISTEN_AFTER)
             else:
                 self._speaker.release()  # ordinary talk, not meant for the coach
+
 
 def _words(text: str) -> list[str]:
     return re.findall(r"[a-z']+", text.lower())
