@@ -42,6 +42,8 @@ class Heard:
     """Seconds of audio consumed when the command was heard."""
     text: str
     """What the recognizer heard, for logs and `coach listen`."""
+    ear: str = ""
+    """Which microphone signal heard it ("plain" or "echo-free"), for logs."""
 
 
 @dataclass(frozen=True)

@@ -89,7 +89,7 @@ class Runner:
     def _turn(self, state: SessionState) -> SessionState:
         now = self.now()
         for item, source in self._poll(now):
-            command, heard = (item.command, {"heard": item.text}) if isinstance(item, Heard) else (item, {})
+            command, heard = (item.command, _heard_fields(item)) if isinstance(item, Heard) else (item, {})
             if command is None:
                 self.ports.log.write(now, "overheard", source=source, **heard)
                 continue
@@ -181,6 +181,10 @@ class Runner:
                 self.ports.log.write(t, "speech_start", text=event.tag, latency=round(event.latency, 4))
             elif event.kind == "end":
                 self.ports.log.write(t, "cue_end", text=event.tag)
+
+
+def _heard_fields(heard: Heard) -> dict:
+    return {"heard": heard.text, "ear": heard.ear} if heard.ear else {"heard": heard.text}
 
 
 def status_line(timeline: Timeline, state: SessionState, now: float) -> str:

@@ -119,6 +119,11 @@ class PulseCapture:
         if not self._handle:
             raise DeviceError(NO_MICROPHONE.format(detail=_message(self._lib, error)))
 
+    def latency(self) -> float:
+        """Seconds between a sound reaching the source and its being read here."""
+        error = ctypes.c_int(0)
+        return self._lib.pa_simple_get_latency(self._handle, ctypes.byref(error)) / 1e6
+
     def read(self) -> bytes:
         """The next block; blocks until it has been recorded."""
         buffer = ctypes.create_string_buffer(self.block_bytes)

@@ -22,6 +22,7 @@ import queue
 import re
 import threading
 import time
+from dataclasses import replace
 from typing import Protocol
 
 import numpy as np
@@ -41,8 +42,9 @@ HOLD_SECONDS = MAX_UTTERANCE_SECONDS + 0.5
 AFTER_COMMAND = 0.5
 # After speech that was not understood, the coach waits this long for the user to say it again.
 LISTEN_AFTER = 1.5
-# How long a room may still echo the coach after it falls silent.
-ECHO_TAIL = 0.5
+# How long the coach may still be heard after it falls silent: the room's echo, and the output's
+# own delay (the virtual room here has 0.35 s; Bluetooth speakers have 0.2 s and more).
+ECHO_TAIL = 0.8
 # While the coach talks, what the canceller leaves of its voice stays under this level (about
 # -30 dBFS), and the echo-free ear takes only louder sound for the user's.
 ECHO_RESIDUAL_LEVEL = 1000.0
@@ -75,7 +77,10 @@ class _Ear:
         self.trusted = False
         """Whether this ear is the one to believe for its current utterance (decided as it starts)."""
         self.started = 0.0
-        """Monotonic time its current utterance started."""
+        """Monotonic time its current utterance reached the microphone."""
+        self.name = "echo-free" if echo_free else "plain"
+        self.now = 0.0
+        """Monotonic time the audio being read reached the microphone (reading runs behind)."""
 
 
 class VoiceCommands:
@@ -141,8 +146,9 @@ class VoiceCommands:
                     self._failure = str(error)
                     return
                 self._note_coach()
+                ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
                 if ear.echo_free:
-                    talking = time.monotonic() - self._coach_sounded < ECHO_TAIL
+                    talking = ear.now - self._coach_sounded < ECHO_TAIL
                     ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
                 for heard in ear.recognizer.feed(np.frombuffer(block, np.int16)):
                     self._take(ear, heard)
@@ -155,15 +161,15 @@ class VoiceCommands:
                 self._coach_said.pop()
             self._coach_said.append((self._coach_sounded, text))  # when each text was last heard
 
-    def _coach_just_said(self, heard: Heard) -> bool:
+    def _coach_just_said(self, ear: _Ear, heard: Heard) -> bool:
         """Whether the words that made this a command were among the coach's own last words."""
-        recent = " ".join(text for at, text in self._coach_said if time.monotonic() - at < OWN_WORDS_SECONDS)
+        recent = " ".join(text for at, text in self._coach_said if ear.now - at < OWN_WORDS_SECONDS)
         meaningful = set(_words(heard.text)) & set(self._vocabulary.words)
         return any(said.startswith(word) for said in _words(recent) for word in meaningful)  # stop: "stopping"
 
     def _trust(self, ear: _Ear) -> bool:
-        """Whether to believe this ear for an utterance starting now."""
-        coach_quiet = time.monotonic() - ECHO_TAIL > self._coach_sounded
+        """Whether to believe this ear for an utterance starting in the audio it is reading."""
+        coach_quiet = ear.now - ECHO_TAIL > self._coach_sounded
         return not coach_quiet if ear.echo_free else coach_quiet
 
     def _take(self, ear: _Ear, heard: Heard) -> None:
@@ -171,7 +177,7 @@ class VoiceCommands:
             return
         if not ear.echo_free and self._coach_sounded > ear.started - ECHO_TAIL:
             return  # the coach spoke while this was said: the plain ear heard it too
-        if ear.echo_free and self._coach_just_said(heard):
+        if ear.echo_free and self._coach_just_said(ear, heard):
             self._utterance(ear, "other", heard.text)
             return
         if self._last and self._last[1] == heard.command and time.monotonic() - self._last[0] < SAME_WORDS_SECONDS:
@@ -179,11 +185,11 @@ class VoiceCommands:
         self._last = (time.monotonic(), heard.command)
         if self._speaker:
             self._speaker.hold(AFTER_COMMAND)
-        self._heard.put(heard)
+        self._heard.put(replace(heard, ear=ear.name))
 
     def _utterance(self, ear: _Ear, what: str, text: str) -> None:
         if what == "start":
-            ear.trusted, ear.started = self._trust(ear), time.monotonic()
+            ear.trusted, ear.started = self._trust(ear), ear.now
             # Someone is speaking: keep quiet. Not for the plain ear while the coach talks (that is the coach).
             if self._speaker and (ear.trusted or not self._speaker.audible):
                 self._speaker.hold(HOLD_SECONDS)
@@ -191,7 +197,7 @@ class VoiceCommands:
         if not ear.trusted:
             return
         if what == "other":
-            self._heard.put(Heard(None, ear.recognizer.consumed / RATE, text))  # logged, not obeyed
+            self._heard.put(Heard(None, ear.recognizer.consumed / RATE, text, ear.name))  # logged, not obeyed
         if self._speaker:
             if what == "other":
                 self._speaker.hold(LISTEN_AFTER)
