@@ -116,10 +116,10 @@ class Runner:
                 polled += [(item, source.source) for item in source.poll()]
             except DeviceError as error:  # the microphone went away: say so once, keys go on
                 self.ports.sources.remove(source)
-                source.close()
                 self.ports.log.write(now, "listening_lost", error=str(error))
                 self.ports.display.cue(now, f"[{error}]")
                 self.notices.append(str(error))
+                source.close()
         return polled
 
     def now(self) -> float:

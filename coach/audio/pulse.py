@@ -73,6 +73,7 @@ class PulseStream:
                                                ctypes.byref(spec), None, ctypes.byref(attr), ctypes.byref(error))
         if not self._handle:
             raise DeviceError(NO_PULSE.format(detail=self._message(error)))
+        self._dead = False
 
     def write(self, pcm: bytes) -> None:
         """Blocks until the server has room: this is what paces the writer."""
@@ -87,13 +88,14 @@ class PulseStream:
         return self._lib.pa_simple_get_latency(self._handle, ctypes.byref(error)) / 1e6
 
     def close(self) -> None:
-        if self._handle:
+        if self._handle and not self._dead:  # freeing a stream whose server died can block for ever
             self._lib.pa_simple_free(self._handle)
-            self._handle = None
+        self._handle = None
 
     def _call(self, function, *args) -> None:
         error = ctypes.c_int(0)
         if function(self._handle, *args, ctypes.byref(error)) < 0:
+            self._dead = True
             raise DeviceError(f"audio output failed: {self._message(error)}")
 
     def _message(self, error: ctypes.c_int) -> str:
@@ -118,6 +120,7 @@ class PulseCapture:
                                                ctypes.byref(spec), None, ctypes.byref(attr), ctypes.byref(error))
         if not self._handle:
             raise DeviceError(NO_MICROPHONE.format(detail=_message(self._lib, error)))
+        self._dead = False
 
     def latency(self) -> float:
         """Seconds between a sound reaching the source and its being read here."""
@@ -129,13 +132,18 @@ class PulseCapture:
         buffer = ctypes.create_string_buffer(self.block_bytes)
         error = ctypes.c_int(0)
         if self._lib.pa_simple_read(self._handle, buffer, self.block_bytes, ctypes.byref(error)) < 0:
+            self._dead = True
             raise DeviceError(f"the microphone stopped working: {_message(self._lib, error)}")
         return buffer.raw
 
+    def abandon(self) -> None:
+        """The server is gone (another stream failed): close() will not wait for it."""
+        self._dead = True
+
     def close(self) -> None:
-        if self._handle:
+        if self._handle and not self._dead:  # freeing a stream whose server died can block for ever
             self._lib.pa_simple_free(self._handle)
-            self._handle = None
+        self._handle = None
 
 
 def _message(lib: ctypes.CDLL, error: ctypes.c_int) -> str:

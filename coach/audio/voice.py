@@ -144,6 +144,8 @@ class VoiceCommands:
                     block = ear.capture.read()
                 except DeviceError as error:
                     self._failure = str(error)
+                    for other in self._ears:
+                        other.capture.abandon()
                     return
                 self._note_coach()
                 ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
