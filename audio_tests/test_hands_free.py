@@ -4,8 +4,8 @@ microphone, and a scripted user with another voice speaks commands, some while t
 A user whose command is not acted on says it again at once, as people do (the coach falls
 silent when they speak and waits a moment for them); each command must take effect within
 five tries (bench/handsfree.py prints how often the first one is enough). Every voice
-command in the log must come from the user's words: one
-heard outside them is the coach obeying itself. First-try figures are in bench/handsfree.py.
+command in the log must come from the user's words: one heard outside them is the coach
+obeying itself.
 """
 
 from __future__ import annotations

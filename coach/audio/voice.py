@@ -9,8 +9,9 @@ bench/handsfree.py and audio_tests/test_hands_free.py):
   that started after the coach had been silent for ECHO_TAIL (the room's echo dies away).
 - the echo-cancelled microphone (WebRTC, in the sound server) hears almost nothing of the coach,
   so speech there while the coach talks is the user's: the coach falls silent at once, keeping
-  its place. The canceller blurs words spoken over the coach, so some are not understood; then
-  the coach stays quiet for LISTEN_AFTER, and a command said again is heard by the plain ear.
+  its place, and stays quiet for LISTEN_AFTER, so a command said again is heard by the plain ear.
+  Commands are never taken from this ear: what the canceller leaves of the coach was once heard
+  as "stop" (audio_tests/test_hands_free.py), and it blurs the user's words too.
 Without an echo canceller there is only the plain ear: commands work whenever the coach is
 quiet (between cues, and when paused), and keys always work.
 """
@@ -179,7 +180,7 @@ class VoiceCommands:
             return
         if not ear.echo_free and self._coach_sounded > ear.started - ECHO_TAIL:
             return  # the coach spoke while this was said: the plain ear heard it too
-        if ear.echo_free and self._coach_just_said(ear, heard):
+        if ear.echo_free:  # what the canceller leaves of the coach can still sound like "stop": never obey it
             self._utterance(ear, "other", heard.text)
             return
         if self._last and self._last[1] == heard.command and time.monotonic() - self._last[0] < SAME_WORDS_SECONDS:
