@@ -18,9 +18,7 @@ quiet (between cues, and when paused), and keys always work.
 
 from __future__ import annotations
 
-import collections
 import queue
-import re
 import threading
 import time
 from dataclasses import replace
@@ -49,9 +47,6 @@ ECHO_TAIL = 0.8
 # While the coach talks, what the canceller leaves of its voice stays under this level (about
 # -30 dBFS), and the echo-free ear takes only louder sound for the user's.
 ECHO_RESIDUAL_LEVEL = 1000.0
-# A command the echo-free ear hears while the coach has just said that very word may be what is
-# left of the coach's voice: it is not obeyed, and the coach waits for it to be said again.
-OWN_WORDS_SECONDS = 2.0
 # Both ears may hear one utterance; the same command from the other ear within this is dropped.
 SAME_WORDS_SECONDS = 1.5
 
@@ -100,8 +95,6 @@ class VoiceCommands:
             raise
         self._coach_sounded = 0.0
         """Monotonic time the coach was last heard going out."""
-        self._coach_said: collections.deque[tuple[float, str]] = collections.deque(maxlen=8)
-        self._vocabulary = vocabulary
         self._last: tuple[float, object] | None = None
         """When the last command was taken, and which."""
         self._heard: queue.SimpleQueue[Heard] = queue.SimpleQueue()
@@ -157,18 +150,8 @@ class VoiceCommands:
                     self._take(ear, heard)
 
     def _note_coach(self) -> None:
-        text = self._speaker.audible if self._speaker else None
-        if text:
+        if self._speaker and self._speaker.audible:
             self._coach_sounded = time.monotonic()
-            if self._coach_said and self._coach_said[-1][1] == text:
-                self._coach_said.pop()
-            self._coach_said.append((self._coach_sounded, text))  # when each text was last heard
-
-    def _coach_just_said(self, ear: _Ear, heard: Heard) -> bool:
-        """Whether the words that made this a command were among the coach's own last words."""
-        recent = " ".join(text for at, text in self._coach_said if ear.now - at < OWN_WORDS_SECONDS)
-        meaningful = set(_words(heard.text)) & set(self._vocabulary.words)
-        return any(said.startswith(word) for said in _words(recent) for word in meaningful)  # stop: "stopping"
 
     def _trust(self, ear: _Ear) -> bool:
         """Whether to believe this ear for an utterance starting in the audio it is reading."""
@@ -206,7 +189,3 @@ class VoiceCommands:
                 self._speaker.hold(LISTEN_AFTER)
             else:
                 self._speaker.release()  # ordinary talk, not meant for the coach
-
-
-def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z']+", text.lower())
