@@ -10,7 +10,8 @@ white or pink noise at 10 dB SNR, reverb, reverb plus noise.
 
 Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox
 Run: .venv/bin/python bench/corpus.py [--out bench/out/corpus]   (a few minutes on 2 cores)
-Writes WAV files (16 kHz mono) and manifest.jsonl: file, split, kind, command, word_end, ...
+Writes WAV files (16 kHz mono) and manifest.jsonl: file, split, kind, command, word_end, ...; for
+ordinary speech, `said`: [command, start, end] of each sentence that says a command phrase.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.audio.clip import Clip
+from coach.phrases import command_in
 
 RATE = 16000
 ESPEAK_VOICES = {
@@ -197,16 +199,20 @@ def command_job(args: tuple) -> dict:
 def speech_job(args: tuple) -> dict:
     out, split, index, sentences, voice, variant, seed = args
     rng = random.Random(seed)
-    parts = []
+    parts, said, at = [], [], 0
     for sentence in sentences:
         spoken = synthesize(sentence, f"{voice}+{variant}" if variant else voice, rng)
         first, last = spoken.voiced_span()
         parts += [spoken.samples[first:last], np.zeros(int(RATE * rng.uniform(0.15, 0.7)), np.int16)]
+        command = command_in(sentence)
+        if command:  # the coach's own cues say command words ("chest pain"): a hearing there is not made up
+            said.append([command.value, round(at / RATE, 3), round((at + last - first) / RATE, 3)])
+        at += len(parts[-2]) + len(parts[-1])
     samples = np.concatenate(parts)
     condition = rng.choice(CONDITIONS)
     name = f"{split}/speech-{index:03d}.wav"
     Clip(apply_condition(samples, condition, rng), RATE).write_wav(out / name)
-    return {"file": name, "split": split, "kind": "speech", "command": None, "word_end": None,
+    return {"file": name, "split": split, "kind": "speech", "command": None, "word_end": None, "said": said,
             "seconds": round(len(samples) / RATE, 3), "voice": voice, "variant": variant, "condition": condition}
 
 

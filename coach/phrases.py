@@ -38,6 +38,12 @@ def command_in(transcript: str) -> Command | None:
     return found[-1] if found else None
 
 
+def words_around_command(transcript: str) -> int:
+    """How many words of a transcript are not part of a command phrase ("can you say that again": 2)."""
+    said = sum(len(m.group(1).split()) for m in _PATTERN.finditer(transcript.lower()))
+    return len(transcript.split()) - said
+
+
 def command_words() -> list[str]:
     """Every word that belongs to a command phrase and is not a carrier word."""
     words = {w for phrases in PHRASES.values() for p in phrases for w in p.split()}
@@ -48,6 +54,10 @@ NUMBER_WORDS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "
 # Around a spoken rating: "about a six", "it's a four", "maybe three", "six out of ten".
 NUMBER_CARRIERS = ("about", "a", "it's", "maybe", "i'd", "say", "out", "of", "my", "pain", "is", "around", "now")
 _NUMBER = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
+
+
+def words_around_number(transcript: str) -> int:
+    return len(transcript.split()) - len(_NUMBER.findall(transcript.lower()))
 
 
 def number_in(transcript: str) -> int | None:
@@ -64,6 +74,11 @@ class Vocabulary:
     words: dict[str, float]
     carriers: tuple[str, ...]
     meaning: Callable[[str], object]
+    around: Callable[[str], int]
+    """How many words of a transcript are around what it means."""
+    max_around: int
+    """More words around it than this, and a transcript is ordinary talk that happens to hold a
+    meaningful word ("lie on your back"), not something said to the coach."""
     homophones: tuple[str, ...] = ()
     """Ordinary words that sound the same as a meaningful one ("to" and "two"): left out."""
 
@@ -73,7 +88,10 @@ COMMAND_LOG10 = -2.5
 PAIN_LOG10 = -1.0
 NUMBER_LOG10 = -1.5
 
+# Words around a command: two ("can you say that again", "okay stop now"); measured on the
+# development split, allowing any four-word transcript instead took more false alarms.
 COMMANDS = Vocabulary({w: PAIN_LOG10 if w in ("pain", "hurts", "ouch") else COMMAND_LOG10 for w in command_words()},
-                      CARRIER_WORDS, command_in)
-NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in,
-                     homophones=("to", "too", "for", "won", "ate", "tin"))
+                      CARRIER_WORDS, command_in, words_around_command, max_around=2)
+# Around a rating: three ("six out of ten", "it's about a four").
+NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in, words_around_number,
+                     max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"))

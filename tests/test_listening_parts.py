@@ -11,7 +11,7 @@ from coach.audio.endpoint import HANGOVER, Endpointer
 from coach.audio.recognizer import language_model
 from coach.audio.wavin import NotAudio, read_audio, resample
 from coach.events import Command
-from coach.phrases import PHRASES, command_in, command_words
+from coach.phrases import COMMANDS, NUMBERS, PHRASES, command_in, command_words
 from coach.listening import meter
 
 
@@ -22,6 +22,19 @@ from coach.listening import meter
 ])
 def test_commands_are_found_in_phrases(text, command):
     assert command_in(text) is command
+
+
+@pytest.mark.parametrize("text,spoken_to_coach", [
+    ("can you say that again", True), ("okay stop now", True), ("i said go back", True), ("pause", True),
+    ("lie on your back", False), ("the next one is easy", False),
+])
+def test_a_command_with_two_words_around_it_is_said_to_the_coach_more_is_talk(text, spoken_to_coach):
+    assert command_in(text) is not None
+    assert (COMMANDS.around(text) <= COMMANDS.max_around) is spoken_to_coach
+
+
+def test_a_rating_may_have_three_words_around_it():
+    assert NUMBERS.around("six out of ten") <= NUMBERS.max_around < NUMBERS.around("my pain is about a six")
 
 
 def test_pain_wins_over_any_other_command_in_the_same_phrase():
@@ -56,6 +69,23 @@ def test_endpointer_finds_a_burst_in_steady_noise_and_ends_after_the_hangover():
     (start_frame, start), (end_frame, end) = changes
     assert start.time == pytest.approx(1.0, abs=0.02) and end.time == pytest.approx(1.5, abs=0.02)
     assert (end_frame - 150) * 0.01 == pytest.approx(HANGOVER, abs=0.015)  # told as soon as the hangover passes
+
+
+def burst_with_reverb_tail(rng, tail_db_per_second: float) -> np.ndarray:
+    """A half-second burst at 1 s, then a tail that dies away at the given rate (a room's echo)."""
+    signal = burst_in_noise(rng, 0.5, noise_rms=30.0).astype(np.float64)
+    t = np.arange(16000) / 16000
+    tail = 6000 * 10 ** (-tail_db_per_second * t / 20) * np.sin(2 * np.pi * 220 * t)
+    signal[24000:40000] += tail
+    return signal.astype(np.int16)
+
+
+def test_a_short_utterance_ends_soon_after_the_word_even_in_a_reverberant_room():
+    endpoint = Endpointer()
+    tail = burst_with_reverb_tail(np.random.default_rng(3), tail_db_per_second=40)
+    changes = [c for f in frames(tail) if (c := endpoint.feed(f))]
+    assert [c.kind for c in changes] == ["start", "end"]  # the dying tail starts nothing new
+    assert changes[1].time < 1.5 + 0.6  # 20 dB down after half a second; at the floor only, 0.77 s
 
 
 def test_endpointer_never_starts_on_steady_noise_alone():

@@ -33,9 +33,6 @@ FRAME = int(RATE * FRAME_SECONDS)
 PRE_ROLL_SECONDS = 0.3
 # Utterances longer than this are ordinary talk, not a command, and are not decoded further.
 MAX_UTTERANCE_SECONDS = 2.0
-# A command with its carrier words is at most this many words ("okay say that again"); a longer
-# transcript is ordinary talk that happens to contain a command word ("lie on your back").
-MAX_WORDS = 4
 CARRIER_LOG10 = -2.5
 COMPETITORS = Path(__file__).with_name("competitors.tsv")
 # One-bit noise added to every frame: digital silence (exact zeros) otherwise skews the decoder's
@@ -79,9 +76,12 @@ class CommandRecognizer:
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard (or, with
     the NUMBERS vocabulary, the ratings: Heard.command is then an int)."""
 
-    def __init__(self, vocabulary: Vocabulary = COMMANDS) -> None:
+    def __init__(self, vocabulary: Vocabulary = COMMANDS, decoder=None) -> None:
         self._vocabulary = vocabulary
-        self._decoder = _decoder(vocabulary)
+        self._decoder = decoder or _decoder(vocabulary)
+        """A PocketSphinx Decoder; another one (a grammar, in bench/recognizer.py) may be given."""
+        self.max_around: int | None = vocabulary.max_around
+        """Transcripts with more words around a command are talk (None: no limit)."""
         self._decoding = False
         self.on_utterance: Callable[[str, str], None] | None = None
         """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
@@ -151,7 +151,8 @@ class CommandRecognizer:
         self._decoding = False
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr if hypothesis else ""
-        command = self._vocabulary.meaning(text) if len(text.split()) <= MAX_WORDS else None
+        short = self.max_around is None or self._vocabulary.around(text) <= self.max_around
+        command = self._vocabulary.meaning(text) if short else None
         if command is None:
             self._tell("other", text)
         return Heard(command, self.consumed / RATE, text) if command is not None else None
