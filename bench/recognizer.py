@@ -154,14 +154,28 @@ def show(name: str, result: dict) -> None:
 
 
 def show_by(rows: list[dict], found: dict) -> None:
-    for key in ("voice", "condition"):
+    """Recall by voice engine, by condition, and by both (quiet: clean or reverberant; noisy: 10 dB SNR)."""
+    labels = {
+        "voice": lambda r: _engine(r),
+        "condition": lambda r: r["condition"],
+        "voice and room": lambda r: f"{_engine(r)}/{'noisy' if 'pink' in r['condition'] or 'white' in r['condition'] else 'quiet'}",
+    }
+    for key, label in labels.items():
         groups = defaultdict(list)
         for r in rows:
             if r["kind"] == "command":
-                label = r[key].split(":")[0] if key == "voice" and ":" in r[key] else (
-                    "espeak" if key == "voice" else r[key])
-                groups[label].append(any(c == r["command"] for c, _ in found[r["file"]]))
+                groups[label(r)].append(any(c == r["command"] for c, _ in found[r["file"]]))
         print(f"  recall by {key}: " + "  ".join(f"{k} {np.mean(v):.2f}" for k, v in sorted(groups.items())))
+    pain = defaultdict(list)
+    for r in rows:
+        if r["kind"] == "command" and r["command"] == "pain":
+            pain[labels["voice and room"](r)].append(any(c == "pain" for c, _ in found[r["file"]]))
+    print("  pain recall by voice and room: " + "  ".join(f"{k} {np.mean(v):.2f} ({len(v)})" for k, v in sorted(pain.items())))
+
+
+def _engine(row: dict) -> str:
+    """espeak (formant synthesis), or flite / festival (recorded speakers)."""
+    return row["voice"].split(":")[0] if ":" in row["voice"] else "espeak"
 
 
 def main() -> None:

@@ -40,7 +40,10 @@ BLOCK_SECONDS = 0.02
 HOLD_SECONDS = MAX_UTTERANCE_SECONDS + 0.5
 AFTER_COMMAND = 0.5
 # After speech that was not understood, the coach waits this long for the user to say it again.
-LISTEN_AFTER = 1.5
+# People wait a second or two for an answer before they repeat themselves; with 1.5 s the coach
+# often started again just as they did, and the repeat, said over it, was not taken either
+# (bench/handsfree.py).
+LISTEN_AFTER = 3.0
 # How long the coach may still be heard after it falls silent: the room's echo, and the output's
 # own delay (the virtual room here has 0.35 s; Bluetooth speakers have 0.2 s and more).
 ECHO_TAIL = 0.8
