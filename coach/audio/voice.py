@@ -104,8 +104,13 @@ class VoiceCommands:
         self._failure: str | None = None
         self._reported = False
         self._stopping = threading.Event()
-        self._thread = threading.Thread(target=self._listen, name="coach-listen", daemon=True)
-        self._thread.start()
+        # One reader per ear: read in turn, the plain ear waited on the echo canceller's source,
+        # whose audio comes late, and its commands were decided about a second after the words.
+        self._lock = threading.Lock()
+        self._threads = [threading.Thread(target=self._listen, args=(ear,), name=f"coach-listen-{ear.name}",
+                                          daemon=True) for ear in self._ears]
+        for thread in self._threads:
+            thread.start()
 
     def poll(self) -> list[Heard]:
         """What was heard since the last poll; raises ListeningLost once if the microphone failed."""
@@ -119,8 +124,9 @@ class VoiceCommands:
 
     def close(self) -> None:
         self._stopping.set()
-        self._thread.join(timeout=2)
-        if not self._thread.is_alive():
+        for thread in self._threads:
+            thread.join(timeout=2)
+        if not any(thread.is_alive() for thread in self._threads):
             self._close_captures()
 
     def _open(self, device: str | None, vocabulary: Vocabulary, echo_free: bool) -> _Ear:
@@ -134,23 +140,27 @@ class VoiceCommands:
         for ear in self._ears:
             ear.capture.close()
 
-    def _listen(self) -> None:
+    def _listen(self, ear: _Ear) -> None:
         while not self._stopping.is_set():
-            for ear in self._ears:
-                try:
-                    block = ear.capture.read()
-                except DeviceError as error:
-                    self._failure = str(error)
+            try:
+                block = ear.capture.read()
+            except DeviceError as error:
+                with self._lock:
+                    self._failure = self._failure or str(error)
                     for other in self._ears:
                         other.capture.abandon()
-                    return
-                self._note_coach()
-                ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
-                if ear.echo_free:
-                    talking = ear.now - self._coach_sounded < ECHO_TAIL
-                    ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
-                for heard in ear.recognizer.feed(np.frombuffer(block, np.int16)):
-                    self._take(ear, heard)
+                return
+            with self._lock:  # the ears share what the coach is doing and what was taken
+                self._hear(ear, block)
+
+    def _hear(self, ear: _Ear, block: bytes) -> None:
+        self._note_coach()
+        ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
+        if ear.echo_free:
+            talking = ear.now - self._coach_sounded < ECHO_TAIL
+            ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
+        for heard in ear.recognizer.feed(np.frombuffer(block, np.int16)):
+            self._take(ear, heard)
 
     def _note_coach(self) -> None:
         if self._speaker and self._speaker.audible:
