@@ -6,7 +6,7 @@ Prints, over --trials commands said over the coach's speech (said again, as peop
 acted on within 1.5 s; at most three times):
 - heard while the coach speaks: share acted on at the first try, and within three;
 - barge-in: end of the user's first word to lasting silence at the speaker (the speaker's monitor
-  and the microphone are recorded together and aligned on the coach's voice); negative means the
+  and the microphone are recorded together and aligned on a click played into both); negative means the
   coach was already quiet (it falls silent when the user starts speaking);
 - pain to warning: end of the "pain" acted on to the first sound of the protocol;
 - CPU of the coach process as a share of one core, and its peak memory.
@@ -136,7 +136,7 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int) -> None:
 def mark_both(pulse: PulseServer, folder: Path) -> None:
     """One click played into the speaker and the microphone at once (a combined sink): where it
     lands in the two recordings tells how far apart their clocks are. (Aligning them on the coach's
-    voice instead would count the room's leak delay as well, and date the user's words early.)"""
+    voice instead would count the room's leak delay as well: about 35 ms here.)"""
     click = folder / "click.wav"
     t = np.arange(int(0.05 * RATE)) / RATE
     Clip((8000 * np.sin(2 * np.pi * 1000 * t)).astype(np.int16), RATE).write_wav(click)
@@ -150,12 +150,12 @@ def mark_both(pulse: PulseServer, folder: Path) -> None:
 
 def say_until_acted(user: ScriptedUser, log, words: str, said: list) -> dict | None:
     """Say `words` until the coach acts (at most TRIES times, each answer awaited ANSWER_WITHIN)."""
+    ends = word_end(read_audio(str(user.clip(words))).samples)
     for attempt in range(TRIES):
         spoken = user.say(words, log)
         acted = log.wait_for(lambda e: e["event"] == "command" and e["source"] == "voice",
                              spoken.end + ANSWER_WITHIN - log.now(), after=spoken.start)
-        too_soon = spoken.start + word_end(read_audio(str(user.clip(words))).samples) + 0.1  # hearing takes 0.2 s
-        if acted and acted["t"] < too_soon and attempt > 0:
+        if acted and acted["t"] < spoken.start + ends + 0.1 and attempt > 0:  # hearing a word takes 0.2 s
             said[-1] = (*said[-1][:3], acted)  # a late answer to the try before, heard while this one was said
             return acted
         said.append((words, attempt, spoken, acted))
@@ -173,7 +173,8 @@ def report_barge_in(mic, spk, clips, said, record_origin: float) -> None:
     for n, i in enumerate(commands):
         words, _, spoken, acted = said[i]
         start, end = _word_span(mic, clips[words], spoken, record_origin, offset)
-        if coach_sound_from(spk, start - 0.3) is not None and coach_sound_from(spk, start - 0.3) < start:
+        talking = coach_sound_from(spk, start - 0.3)
+        if talking is not None and talking < start:
             quiet = coach_quiet_from(spk, start)  # the coach was talking: when did it fall silent?
             if quiet is not None:
                 latencies.append(quiet - end)
