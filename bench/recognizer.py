@@ -21,6 +21,7 @@ import json
 import random
 import sys
 import tempfile
+from dataclasses import replace
 import time
 from collections import defaultdict
 from pathlib import Path
@@ -32,7 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from coach.audio.recognizer import CMN_INIT, CommandRecognizer, detect_in  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
-from coach.phrases import CARRIER_WORDS, PHRASES, command_in  # noqa: E402
+from coach.phrases import CARRIER_WORDS, COMMANDS, PHRASES, command_in  # noqa: E402
 
 CORPUS = ROOT / "bench" / "out" / "corpus"
 # A hearing this long after a sentence that says the command ends is of that sentence.
@@ -50,9 +51,9 @@ def closed_set_recognizer() -> CommandRecognizer:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "commands.gram"
         path.write_text(grammar, encoding="utf-8")
-        recognizer = CommandRecognizer(decoder=Decoder(jsgf=str(path), cmninit=CMN_INIT, loglevel="FATAL"))
-    recognizer.max_around = None
-    return recognizer
+        decoder = Decoder(jsgf=str(path), cmninit=CMN_INIT, loglevel="FATAL")
+    everything = replace(COMMANDS, max_around=len(CARRIER_WORDS))  # no transcript is taken for talk
+    return CommandRecognizer(everything, decoder=decoder)
 
 
 def coach_detections(rows: list[dict], recognizer: CommandRecognizer) -> tuple[dict, float]:

@@ -38,10 +38,14 @@ def command_in(transcript: str) -> Command | None:
     return found[-1] if found else None
 
 
+def _words_outside(pattern: re.Pattern, transcript: str) -> int:
+    said = sum(len(m.group(1).split()) for m in pattern.finditer(transcript.lower()))
+    return len(transcript.split()) - said
+
+
 def words_around_command(transcript: str) -> int:
     """How many words of a transcript are not part of a command phrase ("can you say that again": 2)."""
-    said = sum(len(m.group(1).split()) for m in _PATTERN.finditer(transcript.lower()))
-    return len(transcript.split()) - said
+    return _words_outside(_PATTERN, transcript)
 
 
 def command_words() -> list[str]:
@@ -57,7 +61,7 @@ _NUMBER = re.compile(r"\b(" + "|".join(NUMBER_WORDS) + r")\b")
 
 
 def words_around_number(transcript: str) -> int:
-    return len(transcript.split()) - len(_NUMBER.findall(transcript.lower()))
+    return _words_outside(_NUMBER, transcript)
 
 
 def number_in(transcript: str) -> int | None:

@@ -80,8 +80,6 @@ class CommandRecognizer:
         self._vocabulary = vocabulary
         self._decoder = decoder or _decoder(vocabulary)
         """A PocketSphinx Decoder; another one (a grammar, in bench/recognizer.py) may be given."""
-        self.max_around: int | None = vocabulary.max_around
-        """Transcripts with more words around a command are talk (None: no limit)."""
         self._decoding = False
         self.on_utterance: Callable[[str, str], None] | None = None
         """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
@@ -151,7 +149,7 @@ class CommandRecognizer:
         self._decoding = False
         hypothesis = self._decoder.hyp()
         text = hypothesis.hypstr if hypothesis else ""
-        short = self.max_around is None or self._vocabulary.around(text) <= self.max_around
+        short = self._vocabulary.around(text) <= self._vocabulary.max_around
         command = self._vocabulary.meaning(text) if short else None
         if command is None:
             self._tell("other", text)
