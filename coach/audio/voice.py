@@ -12,9 +12,9 @@ bench/handsfree.py and audio_tests/test_hands_free.py):
   place. What the canceller leaves of the coach comes in blips that end as soon as the coach is
   silent, and is far quieter there than on the plain microphone; the user's voice goes on and is
   as loud on both. So a command from this ear is taken only if it passes both tests
-  (`_users_voice`); anything else it heard is the coach's own echo, and the coach goes straight
-  on. Speech that passes but is no command: the coach stays quiet for LISTEN_AFTER, so a
-  command said again is heard by the plain ear.
+  (`_users_voice`). Speech that is no command here, or fails them: the coach stays quiet for
+  LISTEN_AFTER, so a command said again is heard by the plain ear (a short "stop" said over the
+  coach can fail the tests: audio_tests/test_hands_free.py).
 Without an echo canceller there is only the plain ear: commands work whenever the coach is
 quiet (between cues, and when paused), and keys always work.
 """
@@ -224,10 +224,10 @@ class VoiceCommands:
         if what == "other":
             self._heard.put(Heard(None, ear.recognizer.consumed / RATE, text, ear.name))  # logged, not obeyed
         if self._speaker:
-            if what == "other" and (not ear.echo_free or self._users_voice(ear)):
+            if what == "other":  # also for the echo-free ear's blips: a short "stop" can look like one
                 self._speaker.hold(LISTEN_AFTER)
             else:
-                self._speaker.release()  # ordinary talk not meant for the coach, or its own echo
+                self._speaker.release()  # ordinary talk, not meant for the coach
 
 
 def own_echo(lasted: float, echo_free_energy: float, plain_energy: float) -> bool:
