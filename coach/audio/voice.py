@@ -1,4 +1,4 @@
-"""The microphone as a CommandSource: a thread per ear records and hears, the runner polls what was heard.
+"""The microphone as a CommandSource: a thread records and hears, the runner polls what was heard.
 
 Recording never waits for the runner, and the runner never waits for the microphone: a command
 is queued the moment the recognizer decides (HANGOVER after the last word).
@@ -7,21 +7,17 @@ Two ears, because the echo canceller is good at one job and poor at the other (m
 bench/handsfree.py and audio_tests/test_hands_free.py):
 - the plain microphone hears the user clearly, and the coach too. It is trusted only for speech
   that started after the coach had been silent for ECHO_TAIL (the room's echo dies away).
-- the echo-cancelled microphone (WebRTC, in the sound server) hears little of the coach, so speech
-  there while the coach talks is likely the user's: the coach falls silent at once, keeping its
-  place. What the canceller leaves of the coach comes in blips that end as soon as the coach is
-  silent, and is far quieter there than on the plain microphone; the user's voice goes on and is
-  as loud on both. So a command from this ear is taken only if it passes both tests
-  (`_users_voice`). Speech that is no command here, or fails them: the coach stays quiet for
-  LISTEN_AFTER, so a command said again is heard by the plain ear (a short "stop" said over the
-  coach can fail the tests: audio_tests/test_hands_free.py).
+- the echo-cancelled microphone (WebRTC, in the sound server) hears almost nothing of the coach,
+  so speech there while the coach talks is the user's: the coach falls silent at once, keeping
+  its place, and stays quiet for LISTEN_AFTER, so a command said again is heard by the plain ear.
+  Commands are never taken from this ear: what the canceller leaves of the coach was once heard
+  as "stop" (audio_tests/test_hands_free.py), and it blurs the user's words too.
 Without an echo canceller there is only the plain ear: commands work whenever the coach is
 quiet (between cues, and when paused), and keys always work.
 """
 
 from __future__ import annotations
 
-import collections
 import queue
 import threading
 import time
@@ -30,7 +26,7 @@ from typing import Protocol
 
 import numpy as np
 
-from coach.audio.endpoint import HANGOVER, MIN_LEVEL
+from coach.audio.endpoint import MIN_LEVEL
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer
 from coach.errors import DeviceError
@@ -39,7 +35,6 @@ from coach.phrases import COMMANDS, Vocabulary
 
 # Audio read at a time from each ear: the recognizer is fed as it arrives.
 BLOCK_SECONDS = 0.02
-LEVEL_BLOCKS = int(4.0 / BLOCK_SECONDS)  # longer than any utterance the recognizer decides
 # How long the coach keeps quiet for a user who started speaking: an utterance is decided within
 # this; after a command, the runner acts (a cut) well within AFTER_COMMAND, or the coach goes on.
 HOLD_SECONDS = MAX_UTTERANCE_SECONDS + 0.5
@@ -55,14 +50,6 @@ ECHO_TAIL = 0.8
 # While the coach talks, what the canceller leaves of its voice stays under this level (about
 # -30 dBFS), and the echo-free ear takes only louder sound for the user's.
 ECHO_RESIDUAL_LEVEL = 1000.0
-# What the canceller leaves of the coach while it talks: sound that lasts no longer than this,
-# since the coach falls silent as soon as this ear hears anything (the blips last 0-80 ms, the
-# user's words 300 ms and more), and whose energy is at most this share of the plain
-# microphone's (-13 to -14 dB for the blips heard as "stop"; about 0 dB for the user's words,
-# under which the coach falls silent). Measured over every built-in routine played through the
-# leak, with and without a user speaking over it (bench/handsfree.py).
-OWN_ECHO_SECONDS = 0.15
-OWN_ECHO_SHARE = 0.25
 # Both ears may hear one utterance; the same command from the other ear within this is dropped.
 SAME_WORDS_SECONDS = 1.5
 
@@ -93,12 +80,6 @@ class _Ear:
         self.name = "echo-free" if echo_free else "plain"
         self.now = 0.0
         """Monotonic time the audio being read reached the microphone (reading runs behind)."""
-        self.energy: collections.deque[tuple[float, float]] = collections.deque(maxlen=LEVEL_BLOCKS)
-        """(time heard, mean square) of its recent blocks."""
-
-    def mean_energy(self, start: float, end: float) -> float:
-        within = [energy for at, energy in self.energy if start <= at <= end]
-        return sum(within) / len(within) if within else 0.0
 
 
 class VoiceCommands:
@@ -175,12 +156,10 @@ class VoiceCommands:
     def _hear(self, ear: _Ear, block: bytes) -> None:
         self._note_coach()
         ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
-        samples = np.frombuffer(block, np.int16)
-        ear.energy.append((ear.now, float(np.mean(samples.astype(np.float64) ** 2)) if len(samples) else 0.0))
         if ear.echo_free:
             talking = ear.now - self._coach_sounded < ECHO_TAIL
             ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
-        for heard in ear.recognizer.feed(samples):
+        for heard in ear.recognizer.feed(np.frombuffer(block, np.int16)):
             self._take(ear, heard)
 
     def _note_coach(self) -> None:
@@ -197,7 +176,7 @@ class VoiceCommands:
             return
         if not ear.echo_free and self._coach_sounded > ear.started - ECHO_TAIL:
             return  # the coach spoke while this was said: the plain ear heard it too
-        if ear.echo_free and not self._users_voice(ear):  # the canceller's leftovers can sound like "stop"
+        if ear.echo_free:  # what the canceller leaves of the coach can still sound like "stop": never obey it
             self._utterance(ear, "other", heard.text)
             return
         if self._last and self._last[1] == heard.command and time.monotonic() - self._last[0] < SAME_WORDS_SECONDS:
@@ -206,11 +185,6 @@ class VoiceCommands:
         if self._speaker:
             self._speaker.hold(AFTER_COMMAND)
         self._heard.put(replace(heard, ear=ear.name))
-
-    def _users_voice(self, ear: _Ear) -> bool:
-        """Whether the utterance the echo-free ear just heard was the user's voice."""
-        plain = self._ears[0].mean_energy(ear.started, ear.now)
-        return not own_echo(ear.now - ear.started - HANGOVER, ear.mean_energy(ear.started, ear.now), plain)
 
     def _utterance(self, ear: _Ear, what: str, text: str) -> None:
         if what == "start":
@@ -224,13 +198,7 @@ class VoiceCommands:
         if what == "other":
             self._heard.put(Heard(None, ear.recognizer.consumed / RATE, text, ear.name))  # logged, not obeyed
         if self._speaker:
-            if what == "other":  # also for the echo-free ear's blips: a short "stop" can look like one
+            if what == "other":
                 self._speaker.hold(LISTEN_AFTER)
             else:
                 self._speaker.release()  # ordinary talk, not meant for the coach
-
-
-def own_echo(lasted: float, echo_free_energy: float, plain_energy: float) -> bool:
-    """Whether sound the echo-free ear heard while the coach talked is what the canceller left of
-    the coach: it stopped with the coach, or it was far quieter there than on the plain microphone."""
-    return lasted < OWN_ECHO_SECONDS or echo_free_energy < OWN_ECHO_SHARE * plain_energy
