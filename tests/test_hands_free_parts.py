@@ -7,11 +7,12 @@ import io
 import json
 
 from coach.audio.recognizer import language_model
+from coach.audio.voice import own_echo, words_in_common
 from coach.content import KEY_PROMPTS, VOICE_PROMPTS, pain_protocol_lines
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
 from coach.events import Command, Heard, Outcome
-from coach.phrases import NUMBERS, number_in
+from coach.phrases import COMMANDS, NUMBERS, number_in
 from coach.runner import Ports, Runner
 from coach.terminal import Console
 from coach.timeline import TimelineOptions, build_timeline
@@ -101,3 +102,25 @@ def test_runner_logs_what_was_heard_obeys_commands_and_survives_a_lost_microphon
     assert kinds.count("listening_lost") == 1 and microphone.closed and ports.sources == [keys]
     assert runner.notices == ["the microphone stopped working: gone; keys still work."]
     assert state.outcome is Outcome.STOPPED  # the keys went on working after the microphone was lost
+
+
+def db(decibels: float) -> float:
+    return 10 ** (decibels / 10)
+
+
+def test_the_canceller_leftovers_are_told_from_the_user_speaking_over_the_coach():
+    # Figures as measured in bench/handsfree.py: seconds the sound went on after the endpointer
+    # started, energy on the echo-free ear, and on the plain microphone over the same span.
+    assert own_echo(0.04, db(55.7), db(69.4))  # a blip of the coach heard as "stop"
+    assert own_echo(0.04, db(74.0), db(74.0))  # as loud, but it ended with the coach
+    assert own_echo(0.40, db(60.0), db(74.0))  # long, but mostly removed: the coach
+    assert not own_echo(0.35, db(74.0), db(74.5))  # the user's "back", said over the coach
+    assert not own_echo(0.38, db(73.2), db(73.4))
+
+
+def test_a_command_word_the_coach_has_just_said_is_known_as_its_own():
+    line = "Move gently. If something hurts, say pain, or press p, at any time."
+    assert words_in_common("pain", line, COMMANDS.words)
+    assert words_in_common("okay stop", "Stopping here. Well done.", COMMANDS.words)
+    assert not words_in_common("repeat", line, COMMANDS.words)
+    assert not words_in_common("say that again", "Say your rating.", COMMANDS.words)  # carrier words only
