@@ -120,8 +120,6 @@ class VoiceCommands:
         except DeviceError:
             self._close_captures()
             raise
-        self._coach_sounded = 0.0
-        """Monotonic time the coach was last heard going out."""
         self._coach_said: collections.deque[tuple[float, str]] = collections.deque(maxlen=8)
         """(when last heard going out, text) of the coach's recent lines."""
         self._vocabulary = vocabulary
@@ -194,10 +192,14 @@ class VoiceCommands:
     def _note_coach(self) -> None:
         text = self._speaker.audible if self._speaker else None
         if text:
-            self._coach_sounded = time.monotonic()
             if self._coach_said and self._coach_said[-1][1] == text:
                 self._coach_said.pop()
-            self._coach_said.append((self._coach_sounded, text))
+            self._coach_said.append((time.monotonic(), text))
+
+    @property
+    def _coach_sounded(self) -> float:
+        """Monotonic time the coach was last heard going out."""
+        return self._coach_said[-1][0] if self._coach_said else 0.0
 
     def _coach_just_said(self, ear: _Ear, heard: Heard) -> bool:
         """Whether a word that made this a command was among the coach's own last words."""
