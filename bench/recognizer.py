@@ -31,8 +31,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from coach.audio.recognizer import CMN_INIT, CommandRecognizer, detect_in  # noqa: E402
+from coach.audio.recognizer import THRESHOLDS, CommandRecognizer, detect_in  # noqa: E402
+from coach.audio.sphinx import CMN_INIT, SphinxRecognizer  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
+from coach.events import Command  # noqa: E402
 from coach.phrases import CARRIER_WORDS, COMMANDS, PHRASES, command_in  # noqa: E402
 
 CORPUS = ROOT / "bench" / "out" / "corpus"
@@ -40,7 +42,7 @@ CORPUS = ROOT / "bench" / "out" / "corpus"
 SAID_SLACK = 1.0
 
 
-def closed_set_recognizer() -> CommandRecognizer:
+def closed_set_recognizer() -> SphinxRecognizer:
     """The coach's recognizer with a decoder that can hear nothing but a command with carriers."""
     from pocketsphinx import Decoder
 
@@ -53,17 +55,53 @@ def closed_set_recognizer() -> CommandRecognizer:
         path.write_text(grammar, encoding="utf-8")
         decoder = Decoder(jsgf=str(path), cmninit=CMN_INIT, loglevel="FATAL")
     everything = replace(COMMANDS, max_around=len(CARRIER_WORDS))  # no transcript is taken for talk
-    return CommandRecognizer(everything, decoder=decoder)
+    return SphinxRecognizer(everything, decoder=decoder)
 
 
-def coach_detections(rows: list[dict], recognizer: CommandRecognizer) -> tuple[dict, float]:
+def coach_detections(rows: list[dict], recognizer, verdicts: dict | None = None) -> tuple[dict, float]:
+    """Each file's detections as (command, time); with `verdicts`, also each utterance's scores per file."""
     found, cpu = {}, 0.0
     for row in rows:
         samples = read_audio(CORPUS / row["file"]).samples
+        if verdicts is not None:
+            verdicts[row["file"]] = []
+            recognizer.verdicts = lambda t, best, file=row["file"]: verdicts[file].append((t, best.copy()))
         started = time.process_time()
         found[row["file"]] = [(h.command.value, h.time) for h in detect_in(samples, recognizer)]
         cpu += time.process_time() - started
     return found, cpu
+
+
+def replayed(verdicts: dict, scale: float) -> dict:
+    """Detections the recognizer's rule would make with every threshold multiplied by `scale`."""
+    commands = list(THRESHOLDS)
+    limits = np.array([min(0.999, THRESHOLDS[c] * scale) for c in commands])
+    pain = commands.index(Command.PAIN)
+    found = {}
+    for file, decided in verdicts.items():
+        found[file] = []
+        for t, best in decided:
+            scores = best[1:]  # the classifier's classes: other, then the commands in this order
+            index = pain if scores[pain] >= limits[pain] else int(np.argmax(scores))
+            if scores[index] >= limits[index]:
+                found[file].append((commands[index].value, t))
+    return found
+
+
+def curve(rows: list[dict], verdicts: dict) -> None:
+    """Recall at 0.5, 2 and 10 false alarms an hour of ordinary speech, thresholds scaled together."""
+    points = []
+    for scale in np.concatenate([np.linspace(0.2, 1.0, 17), np.linspace(1.02, 1.99, 40)]):
+        result = score(rows, replayed(verdicts, scale), 0.0)
+        points.append((result["false_alarms_per_hour"], result["overall"], result["recall"].get("pain", 0.0), scale))
+    for budget in (0.5, 2.0, 10.0):
+        within = [p for p in points if p[0] <= budget]
+        if within:
+            alarms, recall, pain, scale = max(within, key=lambda p: p[1])
+            print(f"  at <= {budget:g} false alarms an hour: recall {recall:.3f} (pain {pain:.2f}), "
+                  f"{alarms:.1f} an hour, thresholds x{scale:.2f}")
+        else:
+            print(f"  at <= {budget:g} false alarms an hour: no threshold gets there")
 
 
 def peer_detections(rows: list[dict], sensitivity: float) -> tuple[dict, float]:
@@ -158,6 +196,9 @@ def show_by(rows: list[dict], found: dict) -> None:
     """Recall by voice engine, by condition, and by both (quiet: clean or reverberant; noisy: 10 dB SNR)."""
     labels = {
         "voice": lambda r: _engine(r),
+        "speaker": lambda r: r["voice"] if ":" in r["voice"] else f"espeak {r['voice']}",
+        "sex of the voice": lambda r: "female" if _female(r) else "male",
+        "command": lambda r: r["command"],
         "condition": lambda r: r["condition"],
         "voice and room": lambda r: f"{_engine(r)}/{'noisy' if 'pink' in r['condition'] or 'white' in r['condition'] else 'quiet'}",
     }
@@ -174,6 +215,15 @@ def show_by(rows: list[dict], found: dict) -> None:
     print("  pain recall by voice and room: " + "  ".join(f"{k} {np.mean(v):.2f} ({len(v)})" for k, v in sorted(pain.items())))
 
 
+FEMALE = {"flite:slt", "festival:voice_cmu_us_slt_arctic_hts"}
+FEMALE_VARIANTS = {"female1", "female2", "female3", "female4", "female5", "Annie", "Belinda", "Linda", "Steph",
+                   "grandma", "Alicia", "Andrea", "anika", "shelby", "Auntie"}
+
+
+def _female(row: dict) -> bool:
+    return row["voice"] in FEMALE or row.get("variant") in FEMALE_VARIANTS
+
+
 def _engine(row: dict) -> str:
     """espeak (formant synthesis), or flite / festival (recorded speakers)."""
     return row["voice"].split(":")[0] if ":" in row["voice"] else "espeak"
@@ -188,16 +238,25 @@ def main() -> None:
     parser.add_argument("--ceiling", action="store_true",
                         help="Also decode with commands alone: the recall this acoustic model allows.")
     parser.add_argument("--no-peer", action="store_true", help="Skip SpeechRecognition (it takes minutes).")
+    parser.add_argument("--pocketsphinx", action="store_true", help="Also run coach's previous recognizer, and either.")
     args = parser.parse_args()
     manifest = [json.loads(line) for line in open(CORPUS / "manifest.jsonl")]
     rows = [r for r in manifest if r["split"] == args.split]
     hours = sum(r["seconds"] for r in rows if r["kind"] == "speech") / 3600
     print(f"split {args.split}: {sum(r['kind'] == 'command' for r in rows)} command files, "
           f"{hours * 60:.1f} min of ordinary speech\n")
-    found, cpu = coach_detections(rows, CommandRecognizer())
-    show("coach (streaming, endpointed utterances, commands against competing words)", score(rows, found, cpu))
+    verdicts: dict = {}
+    found, cpu = coach_detections(rows, CommandRecognizer(), verdicts)
+    show("coach (speech embedding + command classifier over endpointed utterances)", score(rows, found, cpu))
+    curve(rows, verdicts)
     if args.by:
         show_by(rows, found)
+    if args.pocketsphinx:
+        old, cpu = coach_detections(rows, SphinxRecognizer())
+        show("\nPocketSphinx, endpointed utterances against competing words (coach's previous recognizer)",
+             score(rows, old, cpu))
+        either = {f: sorted(found[f] + old[f], key=lambda x: x[1]) for f in found}
+        show("\neither of the two (a command heard by one or the other)", score(rows, either, 0.0))
     if args.ceiling:
         closed, cpu = coach_detections(rows, closed_set_recognizer())
         show("\nceiling: the same, hearing only commands (no rejection at all)", score(rows, closed, cpu))

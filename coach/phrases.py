@@ -15,11 +15,11 @@ from coach.events import Command
 PHRASES: dict[Command, tuple[str, ...]] = {
     Command.PAUSE: ("pause", "wait"),
     Command.RESUME: ("resume", "continue", "carry on"),
-    Command.NEXT: ("next", "skip"),
+    Command.NEXT: ("next", "skip", "next one"),
     Command.BACK: ("back", "go back", "previous"),
     Command.REPEAT: ("repeat", "say that again"),
     Command.STOP: ("stop", "end session"),
-    Command.PAIN: ("pain", "it hurts", "ouch"),
+    Command.PAIN: ("pain", "it hurts", "ouch", "i'm in pain"),
 }
 # Words people put around a command: "okay pause", "pause please", "let's stop", "stop now".
 CARRIER_WORDS = ("okay", "please", "coach", "hey", "let's", "now", "that", "i", "said", "can", "you",

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from coach.audio.endpoint import HANGOVER, Endpointer
-from coach.audio.recognizer import language_model
+from coach.audio.sphinx import language_model
 from coach.audio.wavin import NotAudio, read_audio, resample
 from coach.events import Command
 from coach.phrases import COMMANDS, NUMBERS, PHRASES, command_in, command_words

@@ -1,102 +1,72 @@
-"""Hears the seven commands in a 16 kHz stream: each utterance, cut out by the endpointer, is
-decoded by PocketSphinx with a language model in which every command competes with ordinary
-words, and a command is heard when it is on the best path.
+"""Hears the seven commands in a 16 kHz stream: the endpointer cuts out each utterance, and a
+classifier over speech embeddings says which command, if any, it was.
 
-Why this design (measured on the development split of bench/corpus.py; figures in the README):
-- PocketSphinx keyword spotting fired on near-miss words at any threshold that found commands.
-- A grammar of commands alone turns every short utterance ("okay", a cough) into a command.
-- The competing words (the most frequent English words and the dictionary's one-phone
-  neighbours of each command: paint, plain, top, black, ...) give "not a command" a real path.
-Why not SpeechRecognition's `recognize_sphinx`: it builds a decoder per call and only answers
-after its 0.8 s pause threshold; here the decoder is built once and fed while the person speaks,
-so the answer comes HANGOVER (0.2 s) after the last word. The time of each detection is the audio
-consumed when it fired: nothing ahead of it has been seen.
+Every 80 ms of an utterance, the speech embedding (embedding.py) summarises the last 0.775 s of
+sound, and the command classifier (classifier.py) looks at the last 16 summaries (about 2 s)
+and says how likely each command is to have just been said, against "other": ordinary talk,
+near-miss words, numbers, noise, the coach's own cues. When the utterance ends (the endpointer's
+HANGOVER, 0.2 s, after the last word), the command with the highest probability seen in it is
+heard if that probability passes its threshold; pain first, whenever it passes its own.
+
+Why decide at the end of the utterance, not at the classifier's first peak: a sentence that
+begins with a command word ("Next, bring your knee up") looks like the command until the next
+word comes; and an utterance longer than MAX_UTTERANCE_SECONDS is talk, whatever it holds
+("lie on your back"). Embeddings are only computed around speech (the 2 s before it are filled
+in when it starts), so silence costs almost nothing.
+
+The time of each detection is the audio consumed when it was made: nothing ahead of it has been
+seen, and a file fed in any chunk size gives the same detections.
+
+PocketSphinx (sphinx.py) still hears the spoken pain ratings: the classifier knows no numbers.
 """
 
 from __future__ import annotations
 
-import collections
-import tempfile
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+from coach.audio.classifier import CommandModel
+from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.endpoint import FRAME_SECONDS, Endpointer
-from coach.errors import DeviceError
-from coach.events import Heard
+from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 
 RATE = 16000
 FRAME = int(RATE * FRAME_SECONDS)
-# Audio kept from before speech starts, so the decoder hears the first consonant.
-PRE_ROLL_SECONDS = 0.3
-# Utterances longer than this are ordinary talk, not a command, and are not decoded further.
+# Utterances longer than this are ordinary talk: a command in them is not taken.
 MAX_UTTERANCE_SECONDS = 2.0
-CARRIER_LOG10 = -2.5
-COMPETITORS = Path(__file__).with_name("competitors.tsv")
-# One-bit noise added to every frame: digital silence (exact zeros) otherwise skews the decoder's
-# cepstral mean. A fixed pattern, not PocketSphinx's random dither, so the same audio is always
-# heard the same way.
-DITHER = np.random.default_rng(0).integers(-1, 2, FRAME).astype(np.int16)
-# Where the decoder's cepstral mean starts: the median it settled at over clean and reverberant
-# development files. Every stream starts here, so a file is heard the same whatever came before.
-CMN_INIT = "43.32,1.84,-1.89,14.14,-7.80,-5.22,-6.81,-8.95,-1.69,-6.62,1.12,-2.72,0.75"
-
-
-def language_model(vocabulary: Vocabulary = COMMANDS) -> str:
-    """ARPA text: the vocabulary's words, its carrier words and competitors as a unigram model."""
-    weights = {}
-    for line in COMPETITORS.read_text(encoding="utf-8").splitlines():
-        if line and not line.startswith("#"):
-            word, log10 = line.split("\t")
-            weights[word] = float(log10)
-    for word in vocabulary.carriers:
-        weights[word] = max(weights.get(word, CARRIER_LOG10), CARRIER_LOG10)
-    weights.update(vocabulary.words)
-    for word in vocabulary.homophones:
-        weights.pop(word, None)
-    lines = ["\\data\\", f"ngram 1={len(weights) + 2}", "", "\\1-grams:", "-1.0\t</s>", "-99.0\t<s>"]
-    lines += [f"{log10:.4f}\t{word}" for word, log10 in sorted(weights.items())]
-    return "\n".join(lines + ["", "\\end\\", ""])
-
-
-def _decoder(vocabulary: Vocabulary):
-    try:
-        from pocketsphinx import Decoder
-    except ImportError:
-        raise DeviceError("PocketSphinx is not installed (pip install pocketsphinx); use keys instead.") from None
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "commands.arpa"
-        path.write_text(language_model(vocabulary), encoding="utf-8")
-        return Decoder(lm=str(path), cmninit=CMN_INIT, loglevel="FATAL")
+# A command's highest probability in an utterance must pass this for it to be heard; pain is
+# listened for first (recall before false alarms). Chosen on held-out voices (bench/recognizer.py).
+THRESHOLDS = {command: 0.5 for command in Command} | {Command.PAIN: 0.4}
 
 
 class CommandRecognizer:
-    """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard (or, with
-    the NUMBERS vocabulary, the ratings: Heard.command is then an int)."""
+    """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard."""
 
-    def __init__(self, vocabulary: Vocabulary = COMMANDS, decoder=None) -> None:
-        self._vocabulary = vocabulary
-        self._decoder = decoder or _decoder(vocabulary)
-        """A PocketSphinx Decoder; another one (a grammar, in bench/recognizer.py) may be given."""
-        self._decoding = False
+    def __init__(self, vocabulary: Vocabulary = COMMANDS, model: CommandModel | None = None,
+                 embedding: SpeechEmbedding | None = None) -> None:
+        self._model = model or CommandModel()
+        self._embedding = embedding or SpeechEmbedding()
+        self._commands = [None if name == "other" else Command(name) for name in self._model.classes]
+        self._keep = (self._model.context - 1) * STEP + WINDOW
         self.on_utterance: Callable[[str, str], None] | None = None
         """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
-        a command or ("other", what was heard) if it was short but no command (a command is
-        returned by feed instead)."""
+        a command or ("other", "") if it was short but no command (a command is returned by feed)."""
+        self.verdicts: Callable[[float, np.ndarray], None] | None = None
+        """Told (time, each class's highest probability) as each short utterance is decided: for
+        the benchmark's curves."""
         self.reset()
 
     def reset(self) -> None:
-        """Forget the stream so far (the slow-to-load decoder is kept): for the next file."""
-        if self._decoding:
-            self._decoder.end_utt()
-        self._decoder.reinit_feat()  # the cepstral mean starts again from CMN_INIT
+        """Forget the stream so far (the models are kept): for the next file."""
         self._endpoint = Endpointer()
-        self._pre_roll: collections.deque[bytes] = collections.deque(maxlen=int(PRE_ROLL_SECONDS / FRAME_SECONDS))
+        self._audio = np.zeros(self._keep, np.int16)  # the stream starts in silence
+        self._embeddings: dict[int, np.ndarray] = {}
         self._partial = np.empty(0, np.int16)
-        self._decoding = False
-        self._utterance_frames = 0
+        self._best: np.ndarray | None = None
+        self._started = 0.0
+        self._talk = False
         self.consumed = 0
         """Samples seen so far."""
 
@@ -117,53 +87,75 @@ class CommandRecognizer:
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""
-        if self._decoding:
-            return [h for h in [self._decide()] if h]
+        if self._endpoint.in_speech and not self._talk:
+            return [h for h in [self._verdict()] if h]
         return []
 
     def _frame(self, frame: np.ndarray) -> Heard | None:
         self.consumed += FRAME
-        pcm = np.clip(frame.astype(np.int32) + DITHER, -32768, 32767).astype(np.int16).tobytes()
-        self._pre_roll.append(pcm)
+        self._audio = np.concatenate([self._audio[FRAME:], frame])
         change = self._endpoint.feed(frame)
+        now = self.consumed / RATE
         if change and change.kind == "start":
+            self._best, self._started, self._talk = np.zeros(len(self._commands)), change.time, False
             self._tell("start")
-            self._decoder.start_utt()
-            self._decoder.process_raw(b"".join(self._pre_roll))
-            self._decoding, self._utterance_frames = True, len(self._pre_roll)
+        if self._best is None:
             return None
-        if self._decoding and not change:
-            self._decoder.process_raw(pcm)
-            self._utterance_frames += 1
-            if self._utterance_frames * FRAME_SECONDS > MAX_UTTERANCE_SECONDS + PRE_ROLL_SECONDS:
-                self._decoder.end_utt()
-                self._decoding = False
-                self._tell("talk")
-            return None
-        if change and change.kind == "end" and self._decoding:
-            return self._decide()
+        if self.consumed % STEP == 0 and not self._talk:
+            self._step()
+        if self._endpoint.in_speech and not self._talk and now - self._started > MAX_UTTERANCE_SECONDS:
+            self._talk = True
+            self._tell("talk")
+        if change and change.kind == "end":
+            heard = None if self._talk else self._verdict()
+            self._best = None
+            return heard
         return None
 
-    def _decide(self) -> Heard | None:
-        self._decoder.end_utt()
-        self._decoding = False
-        hypothesis = self._decoder.hyp()
-        text = hypothesis.hypstr if hypothesis else ""
-        short = self._vocabulary.around(text) <= self._vocabulary.max_around
-        command = self._vocabulary.meaning(text) if short else None
-        if command is None:
-            self._tell("other", text)
-        return Heard(command, self.consumed / RATE, text) if command is not None else None
+    def _step(self) -> None:
+        step, context = self.consumed // STEP, self._model.context
+        wanted = range(step - context + 1, step + 1)
+        missing = [k for k in wanted if k not in self._embeddings]
+        if missing:  # one call for the first missing embedding to the newest
+            first = missing[0]
+            audio = self._audio[len(self._audio) - ((step - first) * STEP + WINDOW):]
+            for k, embedding in zip(range(first, step + 1), self._embedding.embed(audio)):
+                self._embeddings[k] = embedding
+        self._embeddings = {k: self._embeddings[k] for k in wanted}
+        history = np.stack([self._embeddings[k] for k in wanted])
+        probabilities = self._model.probabilities(history[None])[0]
+        self._best = np.maximum(self._best, probabilities)
+
+    def _verdict(self) -> Heard | None:
+        best = self._best
+        if self.verdicts:
+            self.verdicts(self.consumed / RATE, best)
+        pain = self._commands.index(Command.PAIN)
+        index = pain if best[pain] >= THRESHOLDS[Command.PAIN] else int(np.argmax(best[1:])) + 1
+        command = self._commands[index]
+        if best[index] < THRESHOLDS[command]:
+            self._tell("other")
+            return None
+        return Heard(command, self.consumed / RATE, command.value)
 
     def _tell(self, what: str, text: str = "") -> None:
         if self.on_utterance:
             self.on_utterance(what, text)
 
 
-def detect_in(samples: np.ndarray, recognizer: CommandRecognizer, chunk: int = 1024) -> list[Heard]:
-    """Stream a whole recording through the recognizer from a fresh start, in chunks, as a microphone would."""
+def detect_in(samples: np.ndarray, recognizer, chunk: int = 1024) -> list[Heard]:
+    """Stream a whole recording through a recognizer from a fresh start, in chunks, as a microphone would."""
     recognizer.reset()
     heard = []
     for start in range(0, len(samples), chunk):
         heard += recognizer.feed(samples[start:start + chunk])
     return heard + recognizer.finish()
+
+
+def recognizer_for(vocabulary: Vocabulary):
+    """The recognizer that hears this vocabulary: the classifier for commands, PocketSphinx for ratings."""
+    if vocabulary is COMMANDS:
+        return CommandRecognizer()
+    from coach.audio.sphinx import SphinxRecognizer
+
+    return SphinxRecognizer(vocabulary)

@@ -35,7 +35,7 @@ import numpy as np
 
 from coach.audio.endpoint import HANGOVER, MIN_LEVEL
 from coach.audio.pulse import PulseCapture
-from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer
+from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, recognizer_for
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
@@ -157,7 +157,7 @@ class VoiceCommands:
     def _open(self, device: str | None, vocabulary: Vocabulary, echo_free: bool) -> _Ear:
         name = "coach-listen-echo-free" if echo_free else "coach-listen"
         capture = PulseCapture(RATE, BLOCK_SECONDS, name=name, device=device)
-        ear = _Ear(capture, CommandRecognizer(vocabulary), echo_free)  # slow to load: once there is a microphone
+        ear = _Ear(capture, recognizer_for(vocabulary), echo_free)  # slow to load: once there is a microphone
         ear.recognizer.on_utterance = lambda what, text: self._utterance(ear, what, text)
         return ear
 

@@ -1,0 +1,65 @@
+"""Google's speech embedding: 16 kHz audio in, one 96-number summary of the sound every 80 ms out.
+
+The model (coach/audio/models/speech-embedding.onnx, see models/README.md) was trained by Google on
+a large body of real speech; coach trains only a small classifier on top of it. It runs on
+onnxruntime, on one thread: a 12,400-sample window (0.775 s) gives one embedding, and each further
+1,280 samples (80 ms) one more. Fed in steps or whole, the embeddings are the same, so a file
+replayed in chunks is heard exactly as the live microphone would hear it.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from coach.errors import DeviceError
+
+RATE = 16000
+WINDOW = 12400
+STEP = 1280
+SIZE = 96
+MODEL = Path(__file__).with_name("models") / "speech-embedding.onnx"
+
+
+class SpeechEmbedding:
+    def __init__(self) -> None:
+        try:
+            import onnxruntime
+        except ImportError:
+            raise DeviceError("onnxruntime is not installed (pip install onnxruntime); use keys instead.") from None
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = options.inter_op_num_threads = 1
+        options.log_severity_level = 3
+        self._session = onnxruntime.InferenceSession(str(MODEL), options, providers=["CPUExecutionProvider"])
+
+    def embed(self, samples: np.ndarray) -> np.ndarray:
+        """(n, 96) embeddings of int16 samples; embedding k covers samples [k*STEP, k*STEP + WINDOW)."""
+        if len(samples) < WINDOW:
+            return np.empty((0, SIZE), np.float32)
+        audio = (samples.astype(np.float32) / 32768.0)[None, :]
+        return self._session.run(None, {"samples:0": audio})[0][0, :, 0, :]
+
+
+class EmbeddingStream:
+    """Turns a stream of samples, in chunks of any size, into embeddings as soon as each is complete."""
+
+    def __init__(self, model: SpeechEmbedding) -> None:
+        self._model = model
+        self.reset()
+
+    def reset(self) -> None:
+        self._pending = np.zeros(WINDOW - STEP, np.int16)  # the stream starts in silence
+        self.count = 0
+        """Embeddings given so far; the last one ended at sample count * STEP of the stream."""
+
+    def feed(self, samples: np.ndarray) -> np.ndarray:
+        self._pending = np.concatenate([self._pending, samples.astype(np.int16, copy=False)])
+        steps = (len(self._pending) - (WINDOW - STEP)) // STEP
+        if steps <= 0:
+            return np.empty((0, SIZE), np.float32)
+        used = WINDOW - STEP + steps * STEP
+        embeddings = self._model.embed(self._pending[:used])
+        self._pending = self._pending[steps * STEP:]
+        self.count += steps
+        return embeddings

@@ -1,0 +1,1 @@
+"""Builds and trains coach's command model (not installed with coach; needs the training extras)."""

@@ -1,0 +1,193 @@
+"""Trains the command classifier on the embedding sequences of training/features.py.
+
+A small network over the last CONTEXT embeddings (each normalised to unit length, so the level
+of the room matters less): dense layers with dropout, trained with time masking (a few
+embeddings blanked) and class weights that keep "other" from drowning the commands. Writes
+coach/audio/models/commands.npz (numpy weights; coach needs no torch to run them).
+
+--hold-out VOICE... trains without the clips of those voices and reports on them: the
+leave-one-voice-out check used to choose the model (README, "Hearing commands").
+
+Run: .venv/bin/python -m training.train [--epochs 12] [--seed 5] [--hold-out flite:rms]
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+
+from training.model import CONTEXT, HIDDEN
+from training.texts import CLASSES
+
+ROOT = Path(__file__).resolve().parent.parent
+FEATURES = ROOT / "training" / "out" / "features.npz"
+WEIGHTS = ROOT / "coach" / "audio" / "models" / "commands.npz"
+
+
+# Neighbouring windows of ordinary speech are nearly the same: every third is enough.
+OTHER_EVERY = 3
+# Scenes shorter than this many steps are a word or a short phrase; longer ones are talk.
+SHORT_STEPS = 70
+
+
+def windows(features: dict, keep_clip: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the last embedding of each labelled window with full context (every
+    OTHER_EVERY-th of "other"), and their labels."""
+    ends = np.cumsum(features["scene_lengths"])
+    starts = ends - features["scene_lengths"]
+    first = np.zeros(len(features["labels"]), bool)
+    for start, end in zip(starts, ends):
+        first[start + CONTEXT - 1:end] = True
+    thinned = (features["labels"] > 0) | ((features["labels"] == 0) & (np.arange(len(first)) % OTHER_EVERY == 0))
+    usable = first & thinned & keep_clip[features["clip"]]
+    index = np.nonzero(usable)[0]
+    return index, features["labels"][index].astype(np.int64)
+
+
+def normalised(embeddings: np.ndarray) -> np.ndarray:
+    return embeddings / (np.linalg.norm(embeddings, axis=-1, keepdims=True) + 1e-6)
+
+
+def build(torch, hidden_sizes=HIDDEN):
+    layers, size = [], CONTEXT * 96
+    for hidden in hidden_sizes:
+        layers += [torch.nn.Linear(size, hidden), torch.nn.ReLU(), torch.nn.Dropout(0.3)]
+        size = hidden
+    return torch.nn.Sequential(*layers, torch.nn.Linear(size, len(CLASSES)))
+
+
+def prepared(torch, x, centre: bool):
+    """(batch, CONTEXT, 96) windows as the network takes them: each window's mean taken away when
+    `centre` (what stays the same over 2 s, the voice and the room, says nothing of the word)."""
+    if centre:
+        x = x - x.mean(dim=1, keepdim=True)
+    return x.reshape(len(x), -1)
+
+
+def train(features: dict, keep_clip: np.ndarray, epochs: int, seed: int, weight_power: float = 0.5,
+          hidden=HIDDEN, centre: bool = False):
+    import torch
+
+    torch.manual_seed(seed)
+    rng = np.random.default_rng(seed)
+    table = torch.from_numpy(normalised(features["embeddings"].astype(np.float32)))
+    index, labels = windows(features, keep_clip)
+    counts = np.bincount(labels, minlength=len(CLASSES))
+    weight = torch.tensor(np.where(counts > 0, counts.sum() / np.maximum(counts, 1), 0.0) ** weight_power,
+                          dtype=torch.float32)
+    model = build(torch, hidden)
+    optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-3)
+    loss_of = torch.nn.CrossEntropyLoss(weight=weight / weight.mean(), label_smoothing=0.05)
+    offsets = torch.arange(-CONTEXT + 1, 1)
+    for epoch in range(epochs):
+        model.train()
+        order, total, started = rng.permutation(len(index)), 0.0, time.time()
+        for batch in np.array_split(order, max(1, len(order) // 1024)):
+            x = table[torch.from_numpy(index[batch])[:, None] + offsets]  # (batch, CONTEXT, 96)
+            mask = torch.rand(x.shape[0], CONTEXT, 1) < 0.1  # time masking
+            x = prepared(torch, x * ~mask, centre)
+            loss = loss_of(model(x), torch.from_numpy(labels[batch]))
+            optimiser.zero_grad()
+            loss.backward()
+            optimiser.step()
+            total += float(loss.detach()) * len(batch)
+        print(f"epoch {epoch + 1}: loss {total / len(index):.4f} ({time.time() - started:.0f} s)", flush=True)
+    model.eval()
+    return model
+
+
+def save(model, path: Path, centre: bool) -> None:
+    linear = [layer for layer in model if hasattr(layer, "weight")]
+    arrays = {}
+    for n, layer in enumerate(linear):
+        arrays[f"w{n}"] = layer.weight.detach().numpy().T.astype(np.float32)
+        arrays[f"b{n}"] = layer.bias.detach().numpy().astype(np.float32)
+    np.savez(path, classes=np.array(CLASSES), context=CONTEXT, centre=centre, **arrays)
+    print(f"saved {path} ({path.stat().st_size / 1024:.0f} KB)")
+
+
+def scene_scores(model, features: dict, keep_scene: np.ndarray, centre: bool) -> list[tuple[int, np.ndarray]]:
+    """(label of the clip, probabilities at every step with full context) of each chosen scene."""
+    import torch
+
+    table = torch.from_numpy(normalised(features["embeddings"].astype(np.float32)))
+    ends = np.cumsum(features["scene_lengths"])
+    out = []
+    with torch.no_grad():
+        for scene in np.nonzero(keep_scene)[0]:
+            start, end = ends[scene] - features["scene_lengths"][scene], ends[scene]
+            index = torch.arange(start + CONTEXT - 1, end)
+            x = prepared(torch, table[index[:, None] + torch.arange(-CONTEXT + 1, 1)], centre)
+            out.append((int(features["clip_labels"][features["clip"][start]]), torch.softmax(model(x), -1).numpy()))
+    return out
+
+
+def firings(probabilities: np.ndarray, threshold: float = 0.5, refractory_steps: int = 12) -> list[int]:
+    """The classes the recognizer's rule would report over one scene (coach/audio/recognizer.py)."""
+    fired, last = [], -refractory_steps
+    for step, p in enumerate(probabilities):
+        best = int(np.argmax(p[1:])) + 1
+        if p[best] >= threshold and step - last >= refractory_steps:
+            fired.append(best)
+            last = step
+    return fired
+
+
+def verdict(best: np.ndarray, threshold: float = 0.5, pain_threshold: float = 0.4) -> int:
+    """The class coach's rule takes from an utterance's highest probabilities (0: none)."""
+    pain = CLASSES.index("pain")
+    index = pain if best[pain] >= pain_threshold else int(np.argmax(best[1:])) + 1
+    return index if best[index] >= (pain_threshold if index == pain else threshold) else 0
+
+
+def held_out_report(model, features: dict, keep_clip: np.ndarray, name: str, centre: bool) -> dict:
+    """On the held-out voices' scenes: recall of commands, the share of short non-commands taken
+    for one, and false alarms an hour of ordinary speech."""
+    scene_clip = features["clip"][np.cumsum(features["scene_lengths"]) - 1]
+    scored = scene_scores(model, features, ~keep_clip[scene_clip], centre)
+    commands = [verdict(p.max(axis=0)) == label for label, p in scored if label > 0]
+    short = [verdict(p.max(axis=0)) > 0 for label, p in scored if label == 0 and len(p) < SHORT_STEPS]
+    speech = [p for label, p in scored if label == 0 and len(p) >= SHORT_STEPS]
+    hours = sum(len(p) for p in speech) * 0.08 / 3600
+    alarms = sum(len(firings(p)) for p in speech)
+    result = {"recall": float(np.mean(commands)), "short_taken": float(np.mean(short)),
+              "alarms_per_hour": alarms / max(hours, 1e-9)}
+    bests = [(label, p.max(axis=0)) for label, p in scored if label > 0 or len(p) < SHORT_STEPS]
+    for threshold in (0.5, 0.7, 0.8, 0.9, 0.95, 0.98):
+        taken = [(verdict(b, threshold, threshold) == label) if label else verdict(b, threshold, threshold) > 0
+                 for label, b in bests]
+        recall = np.mean([t for (label, _), t in zip(bests, taken) if label])
+        wrong = np.mean([t for (label, _), t in zip(bests, taken) if not label])
+        print(f"  threshold {threshold}: recall {recall:.3f}, short non-commands taken {wrong:.3f}")
+    print(f"held out {name}: recall {result['recall']:.3f} ({len(commands)} commands); short non-commands "
+          f"taken {result['short_taken']:.3f} ({len(short)}); {result['alarms_per_hour']:.1f} false alarms an "
+          f"hour of speech ({hours:.2f} h)", flush=True)
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--features", type=Path, default=FEATURES)
+    parser.add_argument("--epochs", type=int, default=12)
+    parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--hold-out", nargs="*", default=[], help="voices (prefixes) to leave out and report on")
+    parser.add_argument("--out", type=Path, default=WEIGHTS)
+    parser.add_argument("--weight-power", type=float, default=0.5, help="class weights: (all / class count) ** this")
+    parser.add_argument("--hidden", type=int, nargs="+", default=list(HIDDEN))
+    parser.add_argument("--centre", action="store_true", help="take each window's mean away")
+    args = parser.parse_args()
+    features = dict(np.load(args.features))
+    voices = features["voices"]
+    keep_clip = np.array([not any(str(v).startswith(h) for h in args.hold_out) for v in voices])
+    model = train(features, keep_clip, args.epochs, args.seed, args.weight_power, args.hidden, args.centre)
+    if args.hold_out:
+        held_out_report(model, features, keep_clip, " ".join(args.hold_out), args.centre)
+    else:
+        save(model, args.out, args.centre)
+
+
+if __name__ == "__main__":
+    main()
