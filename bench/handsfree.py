@@ -44,7 +44,7 @@ RATE = 16000
 FRAME = 160
 SILENT = 60.0  # rms of a 10 ms frame under which the coach counts as quiet
 LASTING = 0.15  # quiet this long is a stop, not a gap between words
-COMMANDS = ["repeat", "pause", "go back"]  # none ends the session early
+COMMANDS = ["repeat", "wait", "go back"]  # none ends the session early; "wait" pauses
 ROUTINE = "bird-dog"  # the longest built-in: room for every trial
 PAIN_TRIAL = 7  # pain is said mid-session; the bench then says resume after the warnings
 # As the user in audio_tests/test_hands_free.py: not acted on within ANSWER_WITHIN, say it again.

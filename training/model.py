@@ -2,4 +2,4 @@
 
 CONTEXT = 16
 """Embeddings the classifier sees: the last 1.28 s of steps, 2.05 s of sound."""
-HIDDEN = (128, 64)
+HIDDEN = (256, 128)
