@@ -5,7 +5,7 @@ A user whose command is not acted on says it again at once, as people do (the co
 silent when they speak and waits a moment for them); each command must take effect within
 five tries (bench/handsfree.py prints how often the first one is enough). Every voice
 command in the log must come from the user's words: one heard outside them is the coach
-obeying itself. The user says "wait" and "stop now", forms the recognizer hears in this voice
+obeying itself. The user says "wait", "next one" and "stop now", forms the recognizer hears in this voice
 (README, "Hearing commands": "pause" and "stop" alone are sometimes missed).
 """
 
@@ -70,7 +70,7 @@ def answer(user, log, question: str, words: str, rating: int) -> None:
 
 def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, speech_cache):
     user = ScriptedUser(pulse, tmp_path)
-    for words in ("six", "wait", "resume", "next", "go back", "repeat", "pain", "stop now", "two"):
+    for words in ("six", "wait", "resume", "next one", "go back", "repeat", "pain", "stop now", "two"):
         user.clip(words)
     process, log = start_session(pulse, tmp_path, speech_cache, "dead-bug", first="rating_asked")
     try:
@@ -83,7 +83,7 @@ def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, s
 
         log.wait_for(_is("cue_end", content.VOICE_PROMPTS.paused), 15, after=pause["t"])
         resume = obey(user, log, "resume", "resume")
-        for words, command in (("next", "next"), ("go back", "back"), ("repeat", "repeat")):
+        for words, command in (("next one", "next"), ("go back", "back"), ("repeat", "repeat")):
             log.wait_for(_is("cue_end"), 15, after=log.now())
             acted = obey(user, log, words, command)
             assert log.wait_for(lambda e: e["event"] == "moved" and e["command"] == command, 1, after=acted["t"])
