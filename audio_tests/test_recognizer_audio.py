@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from coach.audio.clip import Clip
-from coach.audio.embedding import EmbeddingStream, SpeechEmbedding
+from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.recognizer import CommandRecognizer, detect_in
 from coach.events import Command
 
@@ -59,14 +59,14 @@ def with_pink_noise(samples: np.ndarray, snr_db: float, seed: int) -> np.ndarray
     return np.clip(samples + noise, -32768, 32767).astype(np.int16)
 
 
-def test_streamed_embeddings_equal_the_whole_file():
-    rng = np.random.default_rng(1)
-    samples = rng.normal(0, 2000, 16000 * 3).astype(np.int16)
+def test_an_embedding_depends_on_its_window_alone():
+    samples = spoken("say that again", "slt")
     model = SpeechEmbedding()
-    stream = EmbeddingStream(model)
-    pieces = [stream.feed(samples[i:i + 700]) for i in range(0, len(samples), 700)]
-    whole = model.embed(np.concatenate([np.zeros(12400 - 1280, np.int16), samples]))
-    assert np.allclose(np.concatenate(pieces), whole[: sum(len(p) for p in pieces)], atol=1e-5)
+    whole = model.embed(samples)
+    for k in (0, 7, len(whole) - 1):
+        alone = model.embed(samples[k * STEP:k * STEP + WINDOW])
+        assert np.allclose(alone[0], whole[k], atol=1e-5)
+    assert not np.allclose(whole[0], whole[len(whole) // 2], atol=1e-2)
 
 
 @pytest.mark.parametrize("voice", VOICES)

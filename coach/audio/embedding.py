@@ -3,8 +3,9 @@
 The model (coach/audio/models/speech-embedding.onnx, see models/README.md) was trained by Google on
 a large body of real speech; coach trains only a small classifier on top of it. It runs on
 onnxruntime, on one thread: a 12,400-sample window (0.775 s) gives one embedding, and each further
-1,280 samples (80 ms) one more. Fed in steps or whole, the embeddings are the same, so a file
-replayed in chunks is heard exactly as the live microphone would hear it.
+1,280 samples (80 ms) one more. An embedding depends on its window alone, so embeddings computed
+a few at a time as audio arrives equal those of the whole file: a file replayed in chunks is heard
+exactly as the live microphone would hear it.
 """
 
 from __future__ import annotations
@@ -39,27 +40,3 @@ class SpeechEmbedding:
             return np.empty((0, SIZE), np.float32)
         audio = (samples.astype(np.float32) / 32768.0)[None, :]
         return self._session.run(None, {"samples:0": audio})[0][0, :, 0, :]
-
-
-class EmbeddingStream:
-    """Turns a stream of samples, in chunks of any size, into embeddings as soon as each is complete."""
-
-    def __init__(self, model: SpeechEmbedding) -> None:
-        self._model = model
-        self.reset()
-
-    def reset(self) -> None:
-        self._pending = np.zeros(WINDOW - STEP, np.int16)  # the stream starts in silence
-        self.count = 0
-        """Embeddings given so far; the last one ended at sample count * STEP of the stream."""
-
-    def feed(self, samples: np.ndarray) -> np.ndarray:
-        self._pending = np.concatenate([self._pending, samples.astype(np.int16, copy=False)])
-        steps = (len(self._pending) - (WINDOW - STEP)) // STEP
-        if steps <= 0:
-            return np.empty((0, SIZE), np.float32)
-        used = WINDOW - STEP + steps * STEP
-        embeddings = self._model.embed(self._pending[:used])
-        self._pending = self._pending[steps * STEP:]
-        self.count += steps
-        return embeddings

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 FRAME_SECONDS = 0.01
+FRAME = 160  # samples at 16 kHz
 # Speech is louder than the floor by this factor (about 10 dB) and than this absolute level.
 OVER_FLOOR = 3.2
 MIN_LEVEL = 120.0
@@ -38,6 +39,13 @@ class Change:
     kind: str  # "start" or "end"
     time: float
     """Seconds of audio at the change: where speech started, or where the silence that ended it began."""
+
+
+def whole_frames(pending: np.ndarray, samples: np.ndarray) -> tuple[list[np.ndarray], np.ndarray]:
+    """The whole 10 ms frames of `pending` followed by `samples`, and the samples left over."""
+    joined = np.concatenate([pending, samples.astype(np.int16, copy=False)])
+    whole = len(joined) // FRAME * FRAME
+    return [joined[start:start + FRAME] for start in range(0, whole, FRAME)], joined[whole:]
 
 
 class Endpointer:

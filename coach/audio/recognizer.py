@@ -28,12 +28,11 @@ import numpy as np
 
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
-from coach.audio.endpoint import FRAME_SECONDS, Endpointer
+from coach.audio.endpoint import FRAME, Endpointer, whole_frames
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 
 RATE = 16000
-FRAME = int(RATE * FRAME_SECONDS)
 # Utterances longer than this are ordinary talk: a command in them is not taken.
 MAX_UTTERANCE_SECONDS = 2.0
 # A command's highest probability in an utterance must pass this for it to be heard; pain is
@@ -49,8 +48,7 @@ SAME_AGAIN_SECONDS = 1.5
 class CommandRecognizer:
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard."""
 
-    def __init__(self, vocabulary: Vocabulary = COMMANDS, model: CommandModel | None = None,
-                 embedding: SpeechEmbedding | None = None) -> None:
+    def __init__(self, model: CommandModel | None = None, embedding: SpeechEmbedding | None = None) -> None:
         self._model = model or CommandModel()
         self._embedding = embedding or SpeechEmbedding()
         self._commands = [None if name == "other" else Command(name) for name in self._model.classes]
@@ -83,15 +81,8 @@ class CommandRecognizer:
         return self._endpoint
 
     def feed(self, samples: np.ndarray) -> list[Heard]:
-        samples = np.concatenate([self._partial, samples.astype(np.int16, copy=False)])
-        whole = len(samples) // FRAME * FRAME
-        self._partial = samples[whole:]
-        heard = []
-        for start in range(0, whole, FRAME):
-            result = self._frame(samples[start:start + FRAME])
-            if result:
-                heard.append(result)
-        return heard
+        frames, self._partial = whole_frames(self._partial, samples)
+        return [heard for heard in map(self._frame, frames) if heard]
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""

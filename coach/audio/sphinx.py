@@ -22,13 +22,12 @@ from typing import Callable
 
 import numpy as np
 
-from coach.audio.endpoint import FRAME_SECONDS, Endpointer
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, Endpointer, whole_frames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
 
 RATE = 16000
-FRAME = int(RATE * FRAME_SECONDS)
 # Audio kept from before speech starts, so the decoder hears the first consonant.
 PRE_ROLL_SECONDS = 0.3
 # Utterances longer than this are ordinary talk, not a command, and are not decoded further.
@@ -105,15 +104,8 @@ class SphinxRecognizer:
         return self._endpoint
 
     def feed(self, samples: np.ndarray) -> list[Heard]:
-        samples = np.concatenate([self._partial, samples.astype(np.int16, copy=False)])
-        whole = len(samples) // FRAME * FRAME
-        self._partial = samples[whole:]
-        heard = []
-        for start in range(0, whole, FRAME):
-            result = self._frame(samples[start:start + FRAME])
-            if result:
-                heard.append(result)
-        return heard
+        frames, self._partial = whole_frames(self._partial, samples)
+        return [heard for heard in map(self._frame, frames) if heard]
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""

@@ -87,7 +87,7 @@ class PoliteSpeaker(Protocol):
 
 
 class _Ear:
-    def __init__(self, capture: PulseCapture, recognizer: CommandRecognizer, echo_free: bool):
+    def __init__(self, capture: PulseCapture, recognizer, echo_free: bool):
         self.capture = capture
         self.recognizer = recognizer
         self.echo_free = echo_free
