@@ -17,6 +17,7 @@ Run: .venv/bin/python bench/corpus.py && .venv/bin/python bench/recognizer.py [-
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import random
 import sys
@@ -31,6 +32,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from coach.audio.classifier import CommandModel  # noqa: E402
 from coach.audio.recognizer import THRESHOLDS, CommandRecognizer, detect_in  # noqa: E402
 from coach.audio.sphinx import CMN_INIT, SphinxRecognizer  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
@@ -72,16 +74,22 @@ def coach_detections(rows: list[dict], recognizer, verdicts: dict | None = None)
     return found, cpu
 
 
+@functools.cache
+def scored_commands() -> list[Command]:
+    """The commands in the order of the classifier's scores (after "other")."""
+    return [Command(name) for name in CommandModel().classes[1:]]
+
+
 def replayed(verdicts: dict, scale: float) -> dict:
     """Detections the recognizer's rule would make with every threshold multiplied by `scale`."""
-    commands = list(THRESHOLDS)
+    commands = scored_commands()
     limits = np.array([min(0.999, THRESHOLDS[c] * scale) for c in commands])
     pain = commands.index(Command.PAIN)
     found = {}
     for file, decided in verdicts.items():
         found[file] = []
         for t, best in decided:
-            scores = best[1:]  # the classifier's classes: other, then the commands in this order
+            scores = best[1:]
             index = pain if scores[pain] >= limits[pain] else int(np.argmax(scores))
             if scores[index] >= limits[index]:
                 found[file].append((commands[index].value, t))
