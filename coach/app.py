@@ -17,6 +17,8 @@ from coach.clock import MonotonicClock
 from coach.eventlog import EventLog
 from coach.events import Outcome
 from coach.history import History
+from coach.recorder import HistoryRecorder
+from coach.recovery import open_or_recover
 from coach.routine import Routine
 from coach.hands_free import HandsFree
 from coach.runner import Ports, Runner, SilentSpeaker
@@ -46,7 +48,8 @@ def _is_terminal(stream: IO[str]) -> bool:
 
 
 def open_history(folder: Path) -> History:
-    return History(folder / HISTORY_FILE)
+    """The history file in `folder`; a damaged one is replaced (its `notice` says so)."""
+    return open_or_recover(folder / HISTORY_FILE)
 
 
 def week_line(folder: Path) -> str:
@@ -62,21 +65,30 @@ def week_line(folder: Path) -> str:
         history.close()
 
 
-class HistoryRecorder:
-    """The SessionRecorder port on the history file, for one session."""
+@dataclass(frozen=True)
+class SessionResult:
+    outcome: Outcome
+    notices: list[str]
+    """What was lost on the way (the speaker, the microphone), one line each."""
+    unsaved: str | None = None
+    """Why the session could not be saved in history, if it could not."""
 
-    def __init__(self, history: History, session_id: int):
-        self.history = history
-        self.session_id = session_id
 
-    def progress(self, seconds: float) -> None:
-        self.history.update_length(self.session_id, seconds)
+class _Teller:
+    """Says a problem where the user is looking: on the console before the session, as a cue line in it."""
 
-    def pain(self, at_seconds: float, exercise: str) -> None:
-        self.history.record_pain(self.session_id, at_seconds, exercise)
+    def __init__(self, console: Console, log: EventLog):
+        self.console, self.log = console, log
+        self.runner: Runner | None = None
+        self.display: TerminalDisplay | None = None
 
-    def finish(self, outcome: Outcome, seconds: float) -> None:
-        self.history.finish(self.session_id, outcome, seconds)
+    def __call__(self, line: str) -> None:
+        now = self.runner.now() if self.runner else 0.0
+        self.log.write(now, "history_problem", text=line)
+        if self.display:
+            self.display.cue(now, f"[{line}]")
+        else:
+            self.console.out.write(line + "\n")
 
 
 @dataclass(frozen=True)
@@ -117,24 +129,24 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
     return speaker, build_timeline(routine, speaker.length, options.timeline)
 
 
-def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> tuple[Outcome, list[str]]:
-    """Run one session, recorded in history from its first second; return how it ended and notices."""
+def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> SessionResult:
+    """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
     hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone)
     speaker, timeline = prepare_speech(routine, options, err, hands_free.speaker_device)
-    history = open_history(options.data_dir)
     log = EventLog(options.log_path)
+    tell = _Teller(console, log)
+    recorder = HistoryRecorder(options.data_dir / HISTORY_FILE, tell)
     try:
-        if not history.recent(1):
+        if recorder.first_session:
             console.out.write(f"{content.NOT_A_CLINICIAN} Run `coach warnings` for the signs that need care.\n")
         before = hands_free.ask_rating(content.RATING_BEFORE, speaker, console, log, 0.0) if options.ask_ratings else None
-        session_id = history.start_session(routine.name, routine.title, pain_before=before)
+        recorder.start(routine.name, routine.title, pain_before=before)
         voice = hands_free.listen(speaker, log, console.out)
-        display = TerminalDisplay(console.out)
+        display = tell.display = TerminalDisplay(console.out)
         console.out.write(f"{routine.title}. {KEY_HELP}\n")
         keys = console.keys()
-        ports = Ports(MonotonicClock(options.speed), speaker, display,
-                      HistoryRecorder(history, session_id), [keys, *voice], log)
-        runner = Runner(timeline, ports)
+        ports = Ports(MonotonicClock(options.speed), speaker, display, recorder, [keys, *voice], log)
+        runner = tell.runner = Runner(timeline, ports)
         try:
             state = runner.run()
         finally:
@@ -144,10 +156,10 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
                 source.close()
         if options.ask_ratings:
             after = hands_free.ask_rating(content.RATING_AFTER, ports.speaker, console, log, runner.now())
-            history.set_pain_after(session_id, after)
-        return state.outcome or Outcome.STOPPED, runner.notices
+            recorder.pain_after(after)
+        return SessionResult(state.outcome or Outcome.STOPPED, runner.notices, recorder.failure)
     finally:
         speaker.close()
         hands_free.close()
         log.close()
-        history.close()
+        recorder.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 
@@ -11,17 +12,21 @@ from coach.errors import CoachError
 
 
 class CoachGroup(click.Group):
-    """Turns CoachError into `Error: ...` and Ctrl-C into exit 130, never a traceback."""
+    """Turns CoachError into `Error: ...`, and Ctrl-C, SIGTERM and SIGHUP into 130, 143 and 129."""
 
     def invoke(self, ctx: click.Context):
+        from coach.signals import ending_signals_interrupt, exit_code
+
         try:
-            return super().invoke(ctx)
+            with ending_signals_interrupt():
+                return super().invoke(ctx)
         except CoachError as error:
             click.echo(f"Error: {error}", err=True)
             ctx.exit(error.exit_code)
-        except KeyboardInterrupt:
-            click.echo("\nInterrupted: the session is saved in your history as interrupted.", err=True)
-            ctx.exit(130)
+        except KeyboardInterrupt as interrupt:
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                click.echo("\nInterrupted: the session is saved in your history as interrupted.", err=True)
+            ctx.exit(exit_code(interrupt))
 
 
 @click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -127,10 +132,12 @@ def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, mi
                          speed, text, settings.for_bedtime() if bedtime else settings,
                          timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
                          microphone=microphone)
-    outcome, notices = run_session(chosen, options, Console(), sys.stderr)
-    for notice in notices:
+    result = run_session(chosen, options, Console(), sys.stderr)
+    for notice in result.notices:
         click.echo(f"Note: {notice}", err=True)
-    click.echo(f"Session {outcome.value}. It is saved in your history (coach history).")
+    if result.unsaved:
+        raise CoachError(f"session {result.outcome.value}, but it could not be saved in your history: {result.unsaved}")
+    click.echo(f"Session {result.outcome.value}. It is saved in your history (coach history).")
     click.echo(week_line(options.data_dir))
 
 
@@ -157,6 +164,8 @@ def history(ctx: click.Context, as_json: bool, limit: int) -> None:
         records = store.recent(limit)
     finally:
         store.close()
+    if store.notice:
+        click.echo(store.notice, err=True)
     if as_json:
         click.echo(json.dumps([r.to_json() for r in records], indent=2))
         return
@@ -212,6 +221,8 @@ def _sessions(ctx: click.Context) -> list:
         return store.all_sessions()
     finally:
         store.close()
+        if store.notice:
+            click.echo(store.notice, err=True)
 
 
 def _history_line(record) -> str:

@@ -42,9 +42,3 @@ class UnknownRoutine(CoachError):
 
 class DeviceError(CoachError):
     """An audio device or engine is missing or failed."""
-
-
-class Interrupted(CoachError):
-    """The user pressed Ctrl-C; the session is already saved as interrupted."""
-
-    exit_code = 130

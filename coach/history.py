@@ -1,12 +1,16 @@
 """Session history in SQLite: a row is written when a session starts and updated as it goes.
 
 A session starts as "interrupted" and only a clean end changes that, so a crash, a lost device
-or Ctrl-C can never lose a session. Every write commits at once.
+or Ctrl-C can never lose a session. Every write commits at once. The file is in WAL mode with a
+busy timeout, so `coach history` or a second session can read and write while a session runs.
+A file that SQLite cannot read, or that fails its integrity check, raises BrokenHistory
+(coach/recovery.py moves it aside and saves what it can).
 """
 
 from __future__ import annotations
 
 import sqlite3
+import tempfile
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -34,6 +38,13 @@ CREATE TABLE IF NOT EXISTS pain_events (
 );
 """
 
+
+# How long a write waits for another coach process holding the file (a second session, a report).
+BUSY_SECONDS = 10.0
+SESSION_COLUMNS = ("id", "routine", "title", "started_at", "seconds", "outcome", "pain_before", "pain_after")
+PAIN_COLUMNS = ("id", "session_id", "at_seconds", "exercise", "recorded_at")
+# SQLite's own words for a file that is damaged, not merely unreachable.
+BROKEN_ERRORS = {"SQLITE_NOTADB", "SQLITE_CORRUPT"}
 
 SELECT_SESSIONS = "SELECT id, routine, title, started_at, seconds, outcome, pain_before, pain_after FROM sessions"
 
@@ -66,21 +77,64 @@ class SessionRecord:
         }
 
 
+class BrokenHistory(CoachError):
+    """The history file is damaged: SQLite cannot read it, or its integrity check fails."""
+
+    def __init__(self, path: str, reason: str):
+        super().__init__(f"the history file {path} is damaged: {reason}")
+        self.path = path
+        self.reason = reason
+
+
 class History:
     """The history file. Open with a path; ":memory:" works for tests that want no file."""
 
     def __init__(self, path: str | Path):
         self.path = str(path)
+        self.notice: str | None = None
+        """Set by coach/recovery.py when this file replaced a damaged one: what happened, in a line."""
         try:
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            self._db = sqlite3.connect(self.path, isolation_level=None)
-            self._db.executescript(SCHEMA)
+            self._db = sqlite3.connect(self.path, isolation_level=None, timeout=BUSY_SECONDS)
         except (sqlite3.Error, OSError) as error:
-            raise CoachError(f"cannot open the history file {self.path}: {error}") from None
+            raise CoachError(f"cannot open the history file {self.path}: {self._why(error)}") from None
+        try:
+            self._check()
+            self._db.execute("PRAGMA journal_mode=WAL")
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as error:
+            self._db.close()
+            if getattr(error, "sqlite_errorname", "") in BROKEN_ERRORS:
+                raise BrokenHistory(self.path, str(error)) from None
+            raise CoachError(f"cannot open the history file {self.path}: {self._why(error)}") from None
+
+    def _why(self, error: sqlite3.Error | OSError) -> str:
+        """SQLite says "unable to open database file" for a read-only folder: ask the folder why."""
+        folder = Path(self.path).parent
+        try:
+            with tempfile.TemporaryFile(dir=folder):
+                pass
+        except OSError as refused:
+            return f"{folder}: {_reason(refused)}"
+        return _reason(error)
+
+    def _check(self) -> None:
+        problems = [row[0] for row in self._db.execute("PRAGMA integrity_check")]
+        if problems != ["ok"]:
+            self._db.close()
+            lines = [line for line in "\n".join(problems).splitlines() if not line.startswith("***")]
+            raise BrokenHistory(self.path, f"integrity check: {lines[0] if lines else 'failed'}")
 
     def close(self) -> None:
         self._db.close()
+
+    def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
+        """Put rows saved from a damaged file back, ids and all (coach/recovery.py)."""
+        marks = ", ".join("?" * len(columns))
+        self._db.execute("BEGIN")
+        self._db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+        self._db.execute("COMMIT")
 
     def start_session(self, routine: str, title: str, pain_before: int | None = None,
                       started_at: datetime | None = None) -> int:
@@ -122,3 +176,9 @@ class History:
             pains.setdefault(session_id, []).append(PainEvent(at, exercise))
         return [SessionRecord(row[0], row[1], row[2], datetime.fromisoformat(row[3]), row[4], Outcome(row[5]),
                               row[6], row[7], tuple(pains.get(row[0], ()))) for row in rows]
+
+
+def _reason(error: Exception) -> str:
+    if isinstance(error, OSError):
+        return error.strerror or str(error)
+    return str(error)

@@ -16,7 +16,7 @@ from coach.timeline import Timeline
 
 # The loop wakes at least this often (seconds of session time) to read commands and redraw.
 TICK = 0.02
-# How often the session's length is saved while it runs.
+# How often the session's length is saved while it runs (and at every move, pause and pain).
 SAVE_EVERY = 5.0
 # At the end, how long to let the last words finish.
 LAST_WORDS_TIMEOUT = 30.0
@@ -103,8 +103,7 @@ class Runner:
         self._log_playback()
         self.ports.display.status(status_line(self.timeline, state, now))
         if now - self._saved_at >= SAVE_EVERY:
-            self.ports.recorder.progress(now)
-            self._saved_at = now
+            self._save_length(now)
         if state.status is not Status.FINISHED:
             self.ports.clock.sleep(self._sleep_for(state, now))
         return state
@@ -153,14 +152,21 @@ class Runner:
                 p.log.write(now, "speech_stopped")
         elif isinstance(event, PainRecorded):
             p.recorder.pain(event.position, event.exercise)  # committed before any word is said
+            self._save_length(now)
             p.log.write(now, "pain", at=event.position, exercise=event.exercise)
         elif isinstance(event, StatusChanged):
+            self._save_length(now)
             p.log.write(now, "state", state=event.status.value)
         elif isinstance(event, Moved):
+            self._save_length(now)
             p.log.write(now, "moved", position=event.position, command=event.command.value)
         elif isinstance(event, SessionEnded):
             p.recorder.finish(event.outcome, now)  # the log's session_end follows the last words
 
+
+    def _save_length(self, now: float) -> None:
+        self.ports.recorder.progress(now)
+        self._saved_at = now
 
     def _say(self, text: str, now: float, volume: float = 1.0) -> None:
         """Speak; if the speaker fails mid-session, say so once and go on with the screen."""
