@@ -8,6 +8,7 @@ import sys
 import time
 
 import numpy as np
+import pytest
 
 from audio_tests.conftest import coach_env
 from audio_tests.pulse import PulseServer
@@ -104,3 +105,28 @@ def test_rendered_speech_is_complete_and_a_truncated_rendering_is_caught():
     assert not is_complete(Clip(np.zeros(22050, np.int16), raw.rate), text, 160)
     clip = tts.render(text)
     assert 2.5 < clip.seconds < 8
+
+
+def _damaged(data: bytes, how: str) -> bytes:
+    if how == "truncated":
+        return data[: len(data) // 2]
+    if how == "noise":
+        rng = np.random.default_rng(4)
+        return data[:44] + rng.integers(-20000, 20000, (len(data) - 44) // 2, dtype=np.int16).tobytes()
+    if how == "header":
+        return b"\x00" * 44 + data[44:]
+    return b""
+
+
+@pytest.mark.parametrize("how", ["truncated", "noise", "header", "empty"])
+def test_a_damaged_cached_clip_is_rendered_again_not_played(tmp_path, how):
+    tts = EspeakTts(VoiceSettings())
+    text = "Breathe in slowly through your nose."
+    first = VoiceSpeaker(tts, SpeechCache(tmp_path, tts.voice_id, 160, tts.engine_version))
+    assert first.prepare([text]) == 1
+    stored = first.cache.path(text)
+    stored.write_bytes(_damaged(stored.read_bytes(), how))
+    again = VoiceSpeaker(tts, SpeechCache(tmp_path, tts.voice_id, 160, tts.engine_version))
+    assert again.prepare([text]) == 1
+    assert abs(again.length(text) - first.length(text)) < 0.05  # eSpeak's renderings differ by a few samples
+    assert again.cache.get(text) is not None  # the file is whole again

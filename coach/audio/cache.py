@@ -1,12 +1,23 @@
-"""Rendered cues on disk, keyed by text, voice, rate and engine version, so a warm start is instant."""
+"""Rendered cues on disk, keyed by text, voice, rate and engine version, so a warm start is instant.
+
+A clip read back is checked as a fresh rendering is (header, every frame the header promises, the
+rate, and eSpeak's completeness test), so a truncated or damaged file is rendered again instead of
+being played as noise or as half a sentence.
+"""
 
 from __future__ import annotations
 
 import hashlib
 import os
+import wave
 from pathlib import Path
 
 from coach.audio.clip import Clip
+from coach.audio.tts import ESPEAK_RATE, is_complete
+
+# A cached clip is stored trimmed, with 30 ms kept after its last sound (Clip.trimmed): one that
+# ends sooner was cut mid-word, and noise has no quiet end at all.
+STORED_END_PAUSE = 0.02
 
 
 def default_folder() -> Path:
@@ -18,6 +29,7 @@ def default_folder() -> Path:
 class SpeechCache:
     def __init__(self, folder: Path, voice: str, rate: int, engine_version: str):
         self.folder = folder
+        self.rate = rate
         self._prefix = f"{engine_version}\0{voice}\0{rate}\0"
 
     def path(self, text: str) -> Path:
@@ -29,9 +41,12 @@ class SpeechCache:
         if not path.exists():
             return None
         try:
-            return Clip.read_wav(path)
-        except (OSError, EOFError, ValueError):
-            return None  # a damaged file is rendered again
+            clip = Clip.read_wav(path)
+        except (OSError, EOFError, ValueError, wave.Error):
+            return None
+        if clip.rate != ESPEAK_RATE or not is_complete(clip, text, self.rate, STORED_END_PAUSE):
+            return None
+        return clip
 
     def put(self, text: str, clip: Clip) -> None:
         """Write atomically, so a crash never leaves a half file that reads as a short cue."""

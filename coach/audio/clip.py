@@ -28,6 +28,8 @@ class Clip:
                 raise ValueError(f"{path}: expected 16-bit audio, got {8 * wav.getsampwidth()}-bit")
             frames = np.frombuffer(wav.readframes(wav.getnframes()), dtype="<i2")
             channels, rate = wav.getnchannels(), wav.getframerate()
+            if len(frames) != wav.getnframes() * channels:
+                raise ValueError(f"{path}: truncated: {len(frames) // channels} of {wav.getnframes()} frames")
         if channels > 1:
             frames = frames.reshape(-1, channels).mean(axis=1).astype(np.int16)
         return cls(frames.astype(np.int16), rate)

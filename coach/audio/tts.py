@@ -108,7 +108,7 @@ class EspeakTts:
             return Clip.read_wav(path)
 
 
-def is_complete(clip: Clip, text: str, rate: int) -> bool:
+def is_complete(clip: Clip, text: str, rate: int, end_pause_needed: float = MIN_END_PAUSE) -> bool:
     """Long enough for its words, and ending in eSpeak's closing pause rather than mid-word."""
     first, last = clip.voiced_span()
     if last == 0:
@@ -116,7 +116,7 @@ def is_complete(clip: Clip, text: str, rate: int) -> bool:
     words = max(1, len(text.split()))
     expected = words * 60.0 / rate
     end_pause = (len(clip.samples) - last) / clip.rate
-    return (last - first) / clip.rate >= MIN_SHARE_OF_EXPECTED * expected and end_pause >= MIN_END_PAUSE
+    return (last - first) / clip.rate >= MIN_SHARE_OF_EXPECTED * expected and end_pause >= end_pause_needed
 
 
 @contextlib.contextmanager
