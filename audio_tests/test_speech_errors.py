@@ -80,7 +80,7 @@ def test_config_file_sets_rate_and_a_bad_one_is_one_line(pulse, tmp_path, speech
     config.parent.mkdir(parents=True)
     config.write_text("[speech]\nrate = 1000\n")
     done = coach(env, "run", "bird-dog", "--no-listen", "--no-rating")
-    assert done.returncode == 1 and "rate must be a whole number from 80 to 300, got 1000" in done.stderr
+    assert done.returncode == 1 and f"{config}: speech.rate: must be a whole number from 80 to 300, got 1000" in done.stderr
 
 
 def test_cold_cache_renders_every_cue_and_a_warm_one_renders_none(tmp_path):

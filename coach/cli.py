@@ -105,8 +105,8 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--no-listen", is_flag=True, help="Do not open the microphone; keys only.")
 @click.option("--microphone", help="PulseAudio source to listen on (default: the default input).")
 @click.option("--voice", help="eSpeak NG voice id (see `coach voices`).")
-@click.option("--rate", type=int, help="Speech rate in words per minute (80-300, default 160).")
-@click.option("--volume", type=float, help="Speech volume from 0.0 to 1.0.")
+@click.option("--rate", type=click.IntRange(80, 300), help="Speech rate in words per minute (80-300, default 160).")
+@click.option("--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume from 0.0 to 1.0.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write events as JSON lines.")
 @click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
               help="Run the clock faster (for demos and tests).")
@@ -121,13 +121,14 @@ def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, mi
     """
     from coach.app import RunOptions, data_dir, run_session, week_line
     from coach.catalog import resolve
+    from coach.audio.tts import VoiceSettings
     from coach.settings import config_path, voice_settings
     from coach.terminal import Console
     from coach.timeline import TimelineOptions
 
     chosen = resolve(routine)
     bedtime = bedtime or chosen.bedtime
-    settings = voice_settings(config_path(), voice, rate, volume)
+    settings = VoiceSettings() if text else voice_settings(config_path(), voice, rate, volume)  # --text says nothing
     options = RunOptions(data_dir(ctx.obj["data_dir"]), rating if rating is not None else not bedtime, log_path,
                          speed, text, settings.for_bedtime() if bedtime else settings,
                          timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
@@ -240,10 +241,11 @@ def _history_line(record) -> str:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per detection: file, command, time.")
 def detect(files: tuple[str, ...], as_json: bool) -> None:
-    """Stream WAV FILES through the live recognizer and print each command heard.
+    """Stream audio FILES through the live recognizer and print each command heard.
 
-    The time is the audio consumed when the command was heard. Other rates and channel
-    counts are converted to 16 kHz mono. A file that cannot be read is reported and skipped.
+    The time is the audio consumed when the command was heard. WAV of any width (8, 16, 24,
+    32-bit, float), FLAC and OGG are read; other rates and channel counts are converted to 16 kHz
+    mono. A file that cannot be read is reported and skipped.
     """
     from coach.audio.recognizer import CommandRecognizer, detect_in
     from coach.audio.wavin import NotAudio, read_audio
@@ -256,11 +258,14 @@ def detect(files: tuple[str, ...], as_json: bool) -> None:
             click.echo(f"Error: {error}", err=True)
             failed = True
             continue
-        for heard in detect_in(clip.samples, recognizer):
+        detections = detect_in(clip.samples, recognizer)
+        for heard in detections:
             if as_json:
                 click.echo(json.dumps({"file": file, "command": heard.command.value, "time": round(heard.time, 3)}))
             else:
                 click.echo(f"{file}\t{heard.time:7.2f} s\t{heard.command.value}\t(heard \"{heard.text}\")")
+        if not detections and not as_json:
+            click.echo(f"{file}: no command heard")
     sys.exit(1 if failed else 0)
 
 

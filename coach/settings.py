@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import difflib
 import tomllib
 from pathlib import Path
 
@@ -23,22 +24,25 @@ def config_path() -> Path:
     return Path(user_config_dir("coach")) / "config.toml"
 
 
+SPEECH_KEYS = ("voice", "rate", "volume")
+
+
 def voice_settings(path: Path, voice: str | None = None, rate: int | None = None,
                    volume: float | None = None) -> VoiceSettings:
     speech = _read(path).get("speech", {})
     if not isinstance(speech, dict):
-        raise CoachError(f"{path}: [speech] must be a table")
-    unknown = set(speech) - {"voice", "rate", "volume"}
-    if unknown:
-        raise CoachError(f"{path}: [speech] has unknown keys: {', '.join(sorted(unknown))} "
-                         "(allowed: voice, rate, volume)")
-    chosen = VoiceSettings(
+        raise CoachError(f"{path}: speech: must be a table ([speech])")
+    for key in speech:
+        if key not in SPEECH_KEYS:
+            close = difflib.get_close_matches(key, SPEECH_KEYS, n=1)
+            hint = f'did you mean "{close[0]}"?' if close else f"allowed: {', '.join(SPEECH_KEYS)}"
+            raise CoachError(f"{path}: speech.{key}: unknown setting; {hint}")
+    _check(speech, path)
+    return VoiceSettings(
         voice=voice if voice is not None else speech.get("voice"),
         rate=rate if rate is not None else speech.get("rate", VoiceSettings.rate),
         volume=volume if volume is not None else speech.get("volume", VoiceSettings.volume),
     )
-    _check(chosen, path)
-    return chosen
 
 
 def _read(path: Path) -> dict:
@@ -47,16 +51,21 @@ def _read(path: Path) -> dict:
     try:
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as error:
-        raise CoachError(f"{path}: {error}") from None
+        raise CoachError(f"{path}: {_first_line(error)}") from None
 
 
-def _check(settings: VoiceSettings, path: Path) -> None:
-    if settings.voice is not None and not isinstance(settings.voice, str):
-        raise CoachError(f"{path}: speech.voice must be text")
-    if isinstance(settings.rate, bool) or not isinstance(settings.rate, int) or \
-            not RATE_RANGE[0] <= settings.rate <= RATE_RANGE[1]:
-        raise CoachError(f"speech rate must be a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}, "
-                         f"got {settings.rate!r}")
-    if isinstance(settings.volume, bool) or not isinstance(settings.volume, (int, float)) or \
-            not 0.0 <= settings.volume <= 1.0:
-        raise CoachError(f"speech volume must be from 0.0 to 1.0, got {settings.volume!r}")
+def _check(speech: dict, where: Path) -> None:
+    voice, rate, volume = speech.get("voice"), speech.get("rate"), speech.get("volume")
+    if voice is not None and not isinstance(voice, str):
+        raise CoachError(f"{where}: speech.voice: must be text, got {voice!r}")
+    if rate is not None and (isinstance(rate, bool) or not isinstance(rate, int) or
+                             not RATE_RANGE[0] <= rate <= RATE_RANGE[1]):
+        raise CoachError(f"{where}: speech.rate: must be a whole number from {RATE_RANGE[0]} to {RATE_RANGE[1]}, "
+                         f"got {rate!r}")
+    if volume is not None and (isinstance(volume, bool) or not isinstance(volume, (int, float)) or
+                               not 0.0 <= volume <= 1.0):
+        raise CoachError(f"{where}: speech.volume: must be from 0.0 to 1.0, got {volume!r}")
+
+
+def _first_line(error: Exception) -> str:
+    return (str(error).strip().splitlines() or [type(error).__name__])[0]

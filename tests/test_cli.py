@@ -122,3 +122,16 @@ def test_warnings_lists_emergency_and_urgent_signs():
     output = invoke("warnings").output
     assert "Get emergency help now" in output and "urgent doctor's appointment" in output
     assert output.index("both legs") < output.index("high temperature")
+
+
+def test_a_text_session_does_not_read_speech_settings_it_does_not_use():
+    config = Path(os.environ["XDG_CONFIG_HOME"]) / "coach" / "config.toml"
+    config.parent.mkdir(parents=True)
+    config.write_text("[speech]\nvolume = 7\n")
+    result = invoke("run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "500")
+    assert result.exit_code == 0, result.output
+
+
+def test_rate_and_volume_options_are_checked_before_anything_runs():
+    result = CliRunner().invoke(main, ["run", "bird-dog", "--volume", "7"])
+    assert result.exit_code == 2 and "'--volume': 7.0 is not in the range 0.0<=x<=1.0" in result.output

@@ -130,10 +130,25 @@ def test_resampling_does_not_fold_high_frequencies_into_the_speech_band():
 def test_files_that_are_not_audio_are_one_clear_error(tmp_path, content):
     path = tmp_path / "x.wav"
     path.write_bytes(content)
-    with pytest.raises(NotAudio, match=r"x\.wav: not a WAV file"):
+    with pytest.raises(NotAudio, match=r"x\.wav: not an audio file coach can read"):
         read_audio(path)
 
 
 def test_meter_runs_from_empty_to_full():
     assert meter(np.zeros(800, np.int16)).startswith("[" + " " * 30 + "]")
     assert meter(np.full(800, 32767, np.int16)).startswith("[" + "#" * 30 + "]")
+
+
+@pytest.mark.parametrize("subtype, extension", [("PCM_24", "wav"), ("PCM_32", "wav"), ("FLOAT", "wav"),
+                                                ("PCM_U8", "wav"), ("PCM_16", "flac")])
+def test_every_width_and_format_is_read_at_the_same_level(tmp_path, subtype, extension):
+    import soundfile
+
+    t = np.arange(22050) / 22050
+    tone = 0.25 * np.sin(2 * np.pi * 440 * t)
+    path = tmp_path / f"tone.{extension}"
+    soundfile.write(path, tone, 22050, subtype=subtype)
+    clip = read_audio(path)
+    assert clip.rate == 16000 and abs(len(clip.samples) - 16000) <= 1
+    level = np.sqrt(np.mean(clip.samples[500:-500].astype(float) ** 2))
+    assert level == pytest.approx(0.25 * 32768 / 2 ** 0.5, rel=0.03)
