@@ -49,6 +49,19 @@ class EchoCancel:
         _pactl("unload-module", self.module)
 
 
+def source_names() -> set[str] | None:
+    """The sound server's sources now; None where pactl cannot tell."""
+    done = _pactl("list", "short", "sources")
+    if done is None or done.returncode != 0:
+        return None
+    return {line.split("\t")[1] for line in done.stdout.splitlines() if line.count("\t") >= 1}
+
+
+def default_source() -> str | None:
+    done = _pactl("get-default-source")
+    return done.stdout.strip() or None if done and done.returncode == 0 else None
+
+
 def _unload_stale() -> None:
     """A session killed before it could unload its canceller leaves it behind: remove it."""
     done = _pactl("list", "short", "modules")

@@ -27,6 +27,11 @@ BLOCK_SECONDS = 0.01
 # the first cue waits (up to the time-out) until audio is consumed in real time.
 WARMUP_WINDOW = 0.1
 WARMUP_TIMEOUT = 3.0
+# A write that has not returned for this long means the server stopped taking audio without
+# failing the stream (seen here when the microphone an echo canceller hung on was removed): the
+# output is lost. Longer than the warm-up, which can legitimately block up to 2 s.
+STALL_SECONDS = 4.0
+STALLED = "the speaker stopped taking audio"
 
 
 @dataclass(frozen=True)
@@ -53,6 +58,7 @@ class Player:
         self._failure: str | None = None
         self._frames_written = 0
         self._latency = 0.0
+        self._writing_since: float | None = None
         self._stream = PulseStream(rate, TARGET_SECONDS, BLOCK_SECONDS, device=device)
         self._thread = threading.Thread(target=self._write_loop, name="coach-playback", daemon=True)
         self._thread.start()
@@ -119,6 +125,10 @@ class Player:
     @property
     def failure(self) -> str | None:
         """Why the output stopped working, or None while it works."""
+        writing_since = self._writing_since
+        if self._failure is None and writing_since is not None and \
+                time.monotonic() - writing_since > STALL_SECONDS:
+            return STALLED
         return self._failure
 
     def events(self) -> list[PlaybackEvent]:
@@ -131,7 +141,7 @@ class Player:
     def wait_until_flowing(self) -> bool:
         """Wait until the stream takes audio in real time; False if it did not within the time-out."""
         deadline = time.monotonic() + WARMUP_TIMEOUT
-        while time.monotonic() < deadline and self._failure is None:
+        while time.monotonic() < deadline and self.failure is None:
             before, start = self._frames_written, time.monotonic()
             time.sleep(WARMUP_WINDOW)
             if (self._frames_written - before) / self.rate >= 0.8 * (time.monotonic() - start):
@@ -141,6 +151,8 @@ class Player:
     def close(self) -> None:
         self._closed = True
         self._thread.join(timeout=1.0)
+        if self._thread.is_alive():
+            self._stream.abandon()
         self._stream.close()
 
     def _write_loop(self) -> None:
@@ -151,7 +163,9 @@ class Player:
                 block, flush = self._next_block()
                 if flush:
                     self._stream.flush()
+                self._writing_since = time.monotonic()
                 self._stream.write(block)
+                self._writing_since = None
                 self._frames_written += self._block
         except DeviceError as error:
             self._failure = str(error)

@@ -87,6 +87,10 @@ class PulseStream:
         error = ctypes.c_int(0)
         return self._lib.pa_simple_get_latency(self._handle, ctypes.byref(error)) / 1e6
 
+    def abandon(self) -> None:
+        """A writer is stuck in this stream: close() must not free it under that writer."""
+        self._dead = True
+
     def close(self) -> None:
         if self._handle and not self._dead:  # freeing a stream whose server died can block for ever
             self._lib.pa_simple_free(self._handle)

@@ -19,6 +19,11 @@ bench/handsfree.py and audio_tests/test_hands_free.py):
   coach can fail the tests: audio_tests/test_hands_free.py).
 Without an echo canceller there is only the plain ear: commands work whenever the coach is
 quiet (between cues, and when paused), and keys always work.
+
+A microphone unplugged (or the canceller unloaded) mid-session does not fail the stream: the
+sound server moves it to another source, often the speaker's monitor, where the coach would hear
+only itself. So a watcher checks every SOURCE_CHECK_SECONDS that each ear's source still exists,
+and listening ends, said once, when one is gone; keys go on.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ from typing import Protocol
 
 import numpy as np
 
+from coach.audio.echo import default_source, source_names
 from coach.audio.endpoint import HANGOVER, MIN_LEVEL
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, recognizer_for
@@ -70,6 +76,7 @@ OWN_ECHO_SHARE = 0.25
 OWN_WORDS_SECONDS = 2.0
 # Both ears may hear one utterance; the same command from the other ear within this is dropped.
 SAME_WORDS_SECONDS = 1.5
+SOURCE_CHECK_SECONDS = 1.0
 
 
 class ListeningLost(DeviceError):
@@ -134,6 +141,9 @@ class VoiceCommands:
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._listen, args=(ear,), name=f"coach-listen-{ear.name}",
                                           daemon=True) for ear in self._ears]
+        self._sources = {ear.name: name for ear, name in zip(self._ears, (device or default_source(), echo_free_device))
+                         if name}
+        self._threads.append(threading.Thread(target=self._watch_sources, name="coach-listen-sources", daemon=True))
         for thread in self._threads:
             thread.start()
 
@@ -165,8 +175,19 @@ class VoiceCommands:
         for ear in self._ears:
             ear.capture.close()
 
+    def _watch_sources(self) -> None:
+        while self._sources and not self._stopping.wait(SOURCE_CHECK_SECONDS):
+            present = source_names()
+            gone = [(ear, name) for ear, name in self._sources.items() if present is not None and name not in present]
+            if gone:
+                ear, name = gone[0]
+                with self._lock:
+                    self._failure = self._failure or (f"the echo canceller ({name}) was unloaded" if ear == "echo-free"
+                                                      else f"the microphone {name} was removed")
+                return
+
     def _listen(self, ear: _Ear) -> None:
-        while not self._stopping.is_set():
+        while not self._stopping.is_set() and not self._failure:
             try:
                 block = ear.capture.read()
             except DeviceError as error:
