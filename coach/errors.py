@@ -17,13 +17,15 @@ class Problem:
 
     file: str
     line: int
+    """0 when the problem is the file itself (missing, a directory)."""
     field: str
     message: str
+    column: int = 0
 
     def __str__(self) -> str:
-        if self.field:
-            return f"{self.file}:{self.line}: {self.field}: {self.message}"
-        return f"{self.file}:{self.line}: {self.message}"
+        where = self.file if not self.line else f"{self.file}:{self.line}"
+        where += f":{self.column}" if self.line and self.column else ""
+        return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
 class RoutineError(CoachError):
@@ -32,8 +34,8 @@ class RoutineError(CoachError):
     def __init__(self, problems: list[Problem]):
         if not problems:
             raise ValueError("RoutineError needs at least one problem")
-        self.problems = problems
-        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = sorted(problems, key=lambda p: p.line)  # in the order the file reads
+        super().__init__("\n".join(str(p) for p in self.problems))
 
 
 class UnknownRoutine(CoachError):

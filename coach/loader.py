@@ -69,8 +69,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        what = error.problem or error.context or "invalid YAML"
-        raise RoutineError([Problem(name, line, "", f"YAML syntax error at column {column}: {what}")]) from None
+        raise RoutineError([Problem(name, line, "", plain_yaml_error(error), column)]) from None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
         raise RoutineError([Problem(name, 1, "", f"YAML error: {_one_line(error)}")]) from None
     finally:
@@ -93,6 +92,27 @@ def _to_data(loader: yaml.SafeLoader, node: yaml.Node, path: tuple, marks: Marks
     if isinstance(node, yaml.SequenceNode):
         return [_to_data(loader, item, path + (i,), marks, name) for i, item in enumerate(node.value)]
     return loader.construct_object(node, deep=True)
+
+
+def plain_yaml_error(error: yaml.MarkedYAMLError) -> str:
+    """The parser's jargon, for the mistakes people make, in plain words."""
+    problem, context = error.problem or "", error.context or ""
+    opened = f" (opened on line {error.context_mark.line + 1})" if error.context_mark else ""
+    if "'\\t'" in problem or "\\t" in problem:
+        return "a tab character: indent with spaces"
+    if "quoted scalar" in context:
+        return f"a quote that is not closed{opened}"
+    if "expected ',' or ']'" in problem:
+        return f"a [ that is not closed with ]{opened}"
+    if "expected ',' or '}'" in problem:
+        return f"a {{ that is not closed with }}{opened}"
+    if "expected <block end>" in problem or "expected <block mapping start>" in problem:
+        return "this line is not indented like the lines around it"
+    if "mapping values are not allowed" in problem:
+        return "a colon where none is expected: is a colon missing on the line above, or does a value with ': ' in it need quotes?"
+    if "could not find expected ':'" in problem:
+        return f"a key without a colon after it{opened}"
+    return f"YAML syntax error: {problem or context or 'invalid YAML'}"
 
 
 def _one_line(error: Exception) -> str:

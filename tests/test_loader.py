@@ -61,10 +61,30 @@ def test_unknown_key_suggests_the_close_one(routine_file):
     assert problems(path) == [f'{path}:8: exercises[0].sest: unknown key; did you mean "sets"?']
 
 
-def test_yaml_syntax_error_gives_line_and_column(routine_file):
-    found = problems(routine_file("title: x\nexercises:\n  - name: [unclosed\n"))
-    assert len(found) == 1 and "YAML syntax error at column" in found[0]
-    assert ":4:" in found[0] or ":3:" in found[0]
+@pytest.mark.parametrize("text, where, message", [
+    ("title: x\nexercises:\n  - name: [unclosed\n", "4:1", "a [ that is not closed with ] (opened on line 3)"),
+    ("title: x\nexercises:\n  - {name: Hug, hold: 5\n", "4:1", "a { that is not closed with } (opened on line 3)"),
+    ('title: "x\nexercises: []\n', "3:1", "a quote that is not closed (opened on line 1)"),
+    ("title: x\nexercises:\n  - name: Hug\n   hold: 5\n", "4:4", "this line is not indented like the lines around it"),
+    ("title: x\nexercises:\n  - name Hug\n    hold: 5\n", "4:9", "a colon where none is expected: is a colon "
+     "missing on the line above, or does a value with ': ' in it need quotes?"),
+    ("title: x\n\texercises: []\n", "2:1", "a tab character: indent with spaces"),
+])
+def test_common_yaml_mistakes_are_said_in_plain_words_with_line_and_column(routine_file, text, where, message):
+    path = routine_file(text)
+    assert problems(path) == [f"{path}:{where}: {message}"]
+
+
+def test_problems_are_reported_in_the_order_of_the_file(routine_file):
+    path = routine_file("exercises:\n  - {name: A, hold: 999}\n  - {name: B, reps: 0}\ntitle: 7\n")
+    lines = [int(p.split(":")[1]) for p in problems(path)]
+    assert lines == sorted(lines) and len(lines) >= 2
+
+
+def test_a_directory_given_as_a_routine_is_named_without_a_line(tmp_path):
+    folder = tmp_path / "adir.yaml"
+    folder.mkdir()
+    assert problems(folder) == [f"{folder}: is a directory, not a routine file"]
 
 
 @pytest.mark.parametrize("raw, message", [

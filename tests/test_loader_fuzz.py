@@ -49,5 +49,7 @@ def test_only_routine_errors_escape_and_each_names_file_and_line(data):
             for problem in error.problems:
                 assert problem.file == str(path)
                 assert problem.line >= 0
-                assert str(problem).startswith(f"{path}:{problem.line}: ")
+                where = f"{path}:{problem.line}" if problem.line else str(path)
+                where += f":{problem.column}" if problem.line and problem.column else ""
+                assert str(problem).startswith(f"{where}: ")
                 assert "\n" not in str(problem)
