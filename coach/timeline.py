@@ -199,6 +199,8 @@ class _Builder:
 def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_speech_seconds,
                    options: TimelineOptions = TimelineOptions()) -> Timeline:
     """Compile a routine into its timeline."""
+    if options.tones and not any(e.is_breathing for e in routine.exercises):
+        raise CoachError(f"--tones paces breaths, and {routine.name} has no breathing exercise")
     options = replace(options, bedtime=options.bedtime or routine.bedtime,
                       tones=options.tones or routine.pacing is Pacing.TONES)
     if options.minutes is not None:
@@ -263,6 +265,9 @@ def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int, options: 
     b.open_unit("setup")
     _announce(b, exercise, set_no, side_no)
     b.close_unit()
+    if set_no == 0 and side_no == 0 and exercise.setup:  # its own segment: `next` skips the setup, not the set
+        b.close_segment(exercise.name, f"{exercise.name}, getting into position")
+        b.open_segment()
     if exercise.reps:
         _reps(b, exercise)
     elif exercise.hold:

@@ -116,7 +116,8 @@ def test_repeat_says_the_current_reps_cue_again():
 
 def test_next_skips_to_the_other_side_and_back_returns():
     state, _ = session.start(TIMELINE, 0.0)
-    first_side = TIMELINE.segments[1]
+    first_side = TIMELINE.segments[2]  # after the introduction and getting into position
+    assert first_side.label.endswith("right arm and left leg")
     state, _ = session.step(TIMELINE, state, first_side.start + 5)
     state, events = session.step(TIMELINE, state, first_side.start + 5, Command.NEXT)
     assert cue_texts(events) == ["Change sides: left arm and right leg."]
@@ -153,3 +154,16 @@ def test_pain_then_resume_continues_and_the_session_can_still_complete():
     state, _ = session.step(TIMELINE, state, 500.0, Command.RESUME)
     state, _ = session.step(TIMELINE, state, 500.0 + TIMELINE.duration)
     assert state.outcome is Outcome.COMPLETED and state.pain_events == 1
+
+
+def test_next_during_a_setup_starts_the_first_set_and_back_hears_the_setup_again():
+    timeline = builtin_timeline("pelvic-tilt-90-90")
+    setup = next(c for c in timeline.cues if c.text.startswith("Lie on your back"))
+    first_rep = next(c for c in timeline.cues if c.text.startswith("Rep 1 of"))
+    state, _ = session.start(timeline, 0.0)
+    state, _ = session.step(timeline, state, setup.at + 1)
+    state, events = session.step(timeline, state, setup.at + 1, Command.NEXT)
+    assert session.segment_at(timeline, state.position).label == "90-90 pelvic tilt, set 1 of 2"
+    assert state.position == first_rep.at and cue_texts(events) == ["Rep 1 of 5. Tilt."]
+    state, events = session.step(timeline, state, setup.at + 2, Command.BACK)
+    assert session.segment_at(timeline, state.position).label == "90-90 pelvic tilt, getting into position"
