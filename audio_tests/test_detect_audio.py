@@ -7,10 +7,13 @@ printed by bench/recognizer.py.
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import subprocess
 import sys
+import threading
 import time
 
 import numpy as np
@@ -140,3 +143,50 @@ def test_listen_without_a_sound_server_is_one_line(tmp_path):
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 1
     assert done.stderr.startswith("Error: no microphone") and len(done.stderr.strip().splitlines()) == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def _screen(text: str) -> list[str]:
+    """What a terminal shows for `text`: \\r returns to the line's start, ESC[K erases to its end."""
+    lines, line, column = [], "", 0
+    for part in re.split(r"(\r|\x1b\[K|\n)", text):
+        if part == "\r":
+            column = 0
+        elif part == "\x1b[K":
+            line = line[:column]
+        elif part == "\n":
+            lines.append(line)
+            line, column = "", 0
+        else:
+            line = line[:column] + part + line[column + len(part):]
+            column += len(part)
+    return lines + [line]
+
+
+def test_listen_on_a_terminal_leaves_nothing_of_the_meter_on_a_command_line(pulse, tmp_path):
+    from coach.listening import listen
+
+    said = flite("stop now", "slt", tmp_path / "stop.wav")
+    out = _Terminal()
+    speaking = threading.Timer(2.5, subprocess.run, (["paplay", "--device=micsink", said],),
+                               {"env": pulse.env, "timeout": 20})
+    speaking.start()
+    assert listen(out, seconds=6) == 1
+    speaking.join()
+    [line] = [line for line in _screen(out.getvalue()) if "heard" in line]
+    assert line.endswith('(heard "stop now")') or line.endswith('(heard "stop")'), line
+
+
+def test_an_unknown_microphone_is_named_with_the_inputs_there_are(pulse, tmp_path):
+    from audio_tests.conftest import coach_env
+
+    done = subprocess.run([sys.executable, "-m", "coach", "listen", "--microphone", "nosuchsource", "--seconds", "1"],
+                          env=coach_env(pulse, tmp_path, tmp_path / "cache"), capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 1
+    assert done.stderr.startswith('Error: no sound input named "nosuchsource"; the inputs are: mic, ')
+    assert "(`pactl list short sources`)" in done.stderr and done.stderr.count("\n") == 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import IO
 
@@ -12,7 +12,6 @@ import click
 from coach import content
 from coach.audio.tts import VoiceSettings
 from coach.ports import Speaker
-from coach.timeline import Timeline, TimelineOptions
 from coach.clock import MonotonicClock
 from coach.eventlog import EventLog
 from coach.events import Outcome
@@ -22,8 +21,8 @@ from coach.recovery import open_or_recover
 from coach.routine import Routine
 from coach.hands_free import HandsFree
 from coach.runner import Ports, Runner, SilentSpeaker
-from coach.terminal import KEY_HELP, Console, TerminalDisplay
-from coach.timeline import build_timeline
+from coach.terminal import CLOCK_NOTE, KEY_HELP, Console, TerminalDisplay
+from coach.timeline import SpeechLength, TimelineOptions, build_timeline, estimate_speech_seconds
 
 DATA_DIR_ENV = "COACH_DATA_DIR"
 HISTORY_FILE = "history.sqlite3"
@@ -106,18 +105,21 @@ class RunOptions:
 
 
 def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
-                   device: str | None = None) -> tuple[Speaker, Timeline]:
-    """Render every cue before the first word (cached on disk) and time the timeline by them."""
+                   device: str | None = None) -> tuple[Speaker, SpeechLength]:
+    """Render every cue before the first word (cached on disk); return the speaker and how long each
+    line takes to say, which times the timeline."""
     estimated = build_timeline(routine, options=options.timeline)
     if options.text_only:
-        return SilentSpeaker(), estimated
+        return SilentSpeaker(), estimate_speech_seconds
     from coach.audio.cache import default_folder
     from coach.audio.speech import build_speaker
 
     speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder(),
                             slow_texts=content.warning_lines())
     speaker.device = device
-    texts = [c.played for c in estimated.cues] + content.all_spoken_lines(estimated.prompts)
+    keys_only = build_timeline(routine, options=replace(options.timeline, listening=False))
+    texts = [c.played for c in estimated.cues + keys_only.cues] + content.all_spoken_lines(estimated.prompts) + \
+        content.all_spoken_lines(keys_only.prompts)  # the key prompts too: for when no microphone opens
 
     def progress(missing):
         with click.progressbar(missing, label="Preparing the voice", file=err) as bar:
@@ -126,13 +128,14 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
     speaker.open()
     speaker.prepare(texts, progress if _is_terminal(err) else None)
     speaker.wait_until_ready()
-    return speaker, build_timeline(routine, speaker.length, options.timeline)
+    return speaker, speaker.length
 
 
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> SessionResult:
     """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
     hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone)
-    speaker, timeline = prepare_speech(routine, options, err, hands_free.speaker_device)
+    speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
+    timeline = build_timeline(routine, speech_length, options.timeline)
     log = EventLog(options.log_path)
     tell = _Teller(console, log)
     recorder = HistoryRecorder(options.data_dir / HISTORY_FILE, tell)
@@ -142,8 +145,10 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
         before = hands_free.ask_rating(content.RATING_BEFORE, speaker, console, log, 0.0) if options.ask_ratings else None
         recorder.start(routine.name, routine.title, pain_before=before)
         voice = hands_free.listen(speaker, log, console.out)
+        if options.timeline.listening and not voice:  # no microphone: the prompts name only the keys
+            timeline = build_timeline(routine, speech_length, replace(options.timeline, listening=False))
         display = tell.display = TerminalDisplay(console.out)
-        console.out.write(f"{routine.title}. {KEY_HELP}\n")
+        console.out.write(f"{routine.title}. {KEY_HELP}\n{CLOCK_NOTE}\n")
         keys = console.keys()
         ports = Ports(MonotonicClock(options.speed), speaker, display, recorder, [keys, *voice], log)
         runner = tell.runner = Runner(timeline, ports)

@@ -24,6 +24,8 @@ class Entry:
     name: str
     path: Path
     builtin: bool
+    replaces_builtin: bool = False
+    """A user routine with a built-in's name: it is the one `coach run NAME` runs."""
 
 
 def builtin_dir() -> Path:
@@ -32,18 +34,18 @@ def builtin_dir() -> Path:
 
 
 def entries(user_folder: Path | None = None) -> list[Entry]:
-    """Every routine file, built-ins first; a user routine with a built-in's name is listed too."""
-    found = [Entry(p.stem, p, True) for p in sorted(builtin_dir().glob("*.yaml"))]
+    """Every routine by name, sorted; a user routine replaces the built-in of the same name."""
+    found = {p.stem: Entry(p.stem, p, True) for p in sorted(builtin_dir().glob("*.yaml"))}
     folder = user_folder if user_folder is not None else user_dir()
     if folder.is_dir():
-        found += [Entry(p.stem, p, False) for p in sorted(folder.glob("*.y*ml"))]
-    return found
+        for p in sorted(folder.glob("*.y*ml")):
+            found[p.stem] = Entry(p.stem, p, False, replaces_builtin=found.get(p.stem, Entry("", p, False)).builtin)
+    return [found[name] for name in sorted(found)]
 
 
 def resolve(name_or_path: str, user_folder: Path | None = None) -> Routine:
     """A routine by name (user routines win over built-ins of the same name) or by file path."""
-    known = entries(user_folder)
-    by_name = {e.name: e for e in known}  # later (user) entries replace built-ins
+    by_name = {e.name: e for e in entries(user_folder)}
     if name_or_path in by_name:
         entry = by_name[name_or_path]
         return load_routine(entry.path, shown_as=str(entry.path))

@@ -11,6 +11,10 @@ import click
 from coach.errors import CoachError
 
 
+ENDINGS = {"completed": "Session completed.", "stopped": "Session stopped.",
+           "pain": "Session ended for pain.", "interrupted": "Session interrupted."}
+
+
 class CoachGroup(click.Group):
     """Turns CoachError into `Error: ...`, and Ctrl-C, SIGTERM and SIGHUP into 130, 143 and 129."""
 
@@ -30,7 +34,7 @@ class CoachGroup(click.Group):
 
 
 @click.group(cls=CoachGroup, context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(package_name="coach", message="coach %(version)s")
+@click.version_option(None, "-V", "--version", package_name="coach", message="coach %(version)s")
 @click.option("--data-dir", envvar="COACH_DATA_DIR", type=click.Path(file_okay=False),
               help="Where history is kept (default: your user data folder).")
 @click.pass_context
@@ -43,6 +47,23 @@ def main(ctx: click.Context, data_dir: str | None) -> None:
     ctx.obj = {"data_dir": data_dir}
 
 
+def _routine_names(ctx: click.Context, param: click.Parameter, incomplete: str) -> list[str]:
+    """Shell completion of routine names (click's completion: see README, "Shell completion")."""
+    from coach.catalog import entries
+
+    return [entry.name for entry in entries() if entry.name.startswith(incomplete)]
+
+
+def _data_dir_here(ctx: click.Context, _param, value: str | None) -> None:
+    if value:
+        ctx.ensure_object(dict)["data_dir"] = value
+
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False), expose_value=False, callback=_data_dir_here,
+    help="Where history is kept (the same as `coach --data-dir DIR ...`).")
+
+
 @main.command("list")
 def list_routines() -> None:
     """List built-in and your own routines."""
@@ -50,7 +71,7 @@ def list_routines() -> None:
     from coach.timeline import build_timeline
 
     for entry, routine in load_all():
-        where = "built-in" if entry.builtin else "yours"
+        where = "built-in" if entry.builtin else "yours, replaces the built-in" if entry.replaces_builtin else "yours"
         if isinstance(routine, CoachError):
             click.echo(f"{entry.name:<22} {'(has problems: run coach validate ' + str(entry.path) + ')'}")
             continue
@@ -60,11 +81,13 @@ def list_routines() -> None:
 
 
 @main.command()
-@click.argument("routine")
+@click.argument("routine", shell_complete=_routine_names)
 @click.option("--json", "as_json", is_flag=True, help="Print the compiled timeline as JSON.")
 def show(routine: str, as_json: bool) -> None:
     """Show ROUTINE's cue script with times, as it will be spoken."""
     from coach.catalog import resolve
+    from coach.hands_free import LISTENING
+    from coach.terminal import KEY_HELP
     from coach.timeline import build_timeline
 
     timeline = build_timeline(resolve(routine))
@@ -74,9 +97,10 @@ def show(routine: str, as_json: bool) -> None:
     click.echo(f"{timeline.title}  ({_mmss(timeline.duration)})")
     for cue in timeline.cues:
         click.echo(f"{_mmss(cue.at)}  {cue.text}")
+    click.echo(f"\nDuring the session: {LISTENING.removeprefix('Listening: ')}\nOr use the {KEY_HELP}.")
 
 
-@main.command()
+@main.command(short_help="Check routine files and print every problem.")
 @click.argument("files", nargs=-1, required=True)
 def validate(files: tuple[str, ...]) -> None:
     """Check routine FILES; print every problem as FILE:LINE: field: message."""
@@ -94,8 +118,8 @@ def validate(files: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
-@main.command()
-@click.argument("routine")
+@main.command(short_help="Run a session of a routine, hands-free.")
+@click.argument("routine", shell_complete=_routine_names)
 @click.option("--rating/--no-rating", default=None,
               help="Ask for a 0-10 pain rating at the start and end (default: yes, except at bedtime).")
 @click.option("--bedtime", is_flag=True, help="Slower, softer voice that fades; sparser cues; a quiet end.")
@@ -110,6 +134,7 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write events as JSON lines.")
 @click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
               help="Run the clock faster (for demos and tests).")
+@data_dir_option
 @click.pass_context
 def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, minutes: float | None, tones: bool,
         text: bool, no_listen: bool, microphone: str | None, voice: str | None, rate: int | None, volume: float | None,
@@ -138,7 +163,7 @@ def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, mi
         click.echo(f"Note: {notice}", err=True)
     if result.unsaved:
         raise CoachError(f"session {result.outcome.value}, but it could not be saved in your history: {result.unsaved}")
-    click.echo(f"Session {result.outcome.value}. It is saved in your history (coach history).")
+    click.echo(f"{ENDINGS[result.outcome.value]} It is saved in your history (coach history).")
     click.echo(week_line(options.data_dir))
 
 
@@ -151,17 +176,24 @@ def voices() -> None:
         click.echo(f"{voice_id:<28} {name:<32} {languages}")
 
 
-@main.command()
+@main.command(short_help="Show recent sessions, pain ratings and the trend.")
 @click.option("--json", "as_json", is_flag=True, help="Print sessions as JSON.")
 @click.option("--limit", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--delete", "delete_id", type=int, metavar="ID",
+              help="Remove the session with this id (see --json) and its pain events, after asking.")
+@click.option("--yes", is_flag=True, help="With --delete: do not ask.")
+@data_dir_option
 @click.pass_context
-def history(ctx: click.Context, as_json: bool, limit: int) -> None:
+def history(ctx: click.Context, as_json: bool, limit: int, delete_id: int | None, yes: bool) -> None:
     """Show recent sessions, pain before and after, pain events and the trend."""
     from coach.app import data_dir, open_history
     from coach.progress import pain_trend
 
     store = open_history(data_dir(ctx.obj["data_dir"]))
     try:
+        if delete_id is not None:
+            _delete_session(store, delete_id, yes)
+            return
         records = store.recent(limit)
     finally:
         store.close()
@@ -179,9 +211,10 @@ def history(ctx: click.Context, as_json: bool, limit: int) -> None:
         click.echo(trend)
 
 
-@main.command()
+@main.command(short_help="Draw a picture (PNG) of your progress.")
 @click.option("-o", "--out", default="coach-report.png", show_default=True, type=click.Path(dir_okay=False),
-              help="Where to write the PNG.")
+              help="Where to write it: PNG, or the format its extension names (.pdf, .svg).")
+@data_dir_option
 @click.pass_context
 def report(ctx: click.Context, out: str) -> None:
     """Draw a PNG of pain ratings over time, sessions per week and pain events."""
@@ -190,17 +223,16 @@ def report(ctx: click.Context, out: str) -> None:
     click.echo(f"Report written to {write_report(_sessions(ctx), out)}")
 
 
-@main.command()
-@click.option("--csv", "as_csv", is_flag=True, help="Write CSV (the only format; say it so scripts stay clear).")
+@main.command(short_help="Write every session and pain event as CSV.")
+@click.option("--csv", "as_csv", is_flag=True, help="Write CSV (the default and only format).")
 @click.option("-o", "--out", default="-", type=click.Path(dir_okay=False, allow_dash=True),
               help="File to write (default: standard output).")
+@data_dir_option
 @click.pass_context
 def export(ctx: click.Context, as_csv: bool, out: str) -> None:
     """Export every session and pain event: one row each, opening in any spreadsheet."""
     from coach.export import write_csv
 
-    if not as_csv:
-        raise click.UsageError("choose a format: --csv")
     records = _sessions(ctx)
     if out == "-":
         write_csv(records, sys.stdout)
@@ -226,18 +258,35 @@ def _sessions(ctx: click.Context) -> list:
             click.echo(store.notice, err=True)
 
 
-def _history_line(record) -> str:
-    def rating(value):
-        return "-" if value is None else str(value)
+def _delete_session(store, session_id: int, yes: bool) -> None:
+    record = store.session(session_id)
+    if record is None:
+        raise CoachError(f"no session with id {session_id} in your history (see coach history --json)")
+    click.echo(_history_line(record))
+    if not yes and not click.confirm("Remove this session from your history?", default=False):
+        click.echo("Nothing removed.")
+        return
+    store.delete(session_id)
+    click.echo(f"Session {session_id} removed.")
 
+
+def _ratings(before: int | None, after: int | None) -> str:
+    if before is not None and after is not None:
+        return f"pain {before} -> {after}"
+    if before is not None:
+        return f"pain {before} before"
+    return f"pain {after} after" if after is not None else "no pain ratings"
+
+
+def _history_line(record) -> str:
     line = (f"{record.started_at:%Y-%m-%d %H:%M}  {record.routine:<20} {_mmss(record.seconds):>6}  "
-            f"{record.outcome.value:<11} pain {rating(record.pain_before)} -> {rating(record.pain_after)}")
+            f"{record.outcome.value:<11} {_ratings(record.pain_before, record.pain_after)}")
     for pain in record.pain_events:
         line += f"\n    pain at {_mmss(pain.at_seconds)}" + (f" during {pain.exercise}" if pain.exercise else "")
     return line
 
 
-@main.command()
+@main.command(short_help="Print the commands heard in audio files.")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per detection: file, command, time.")
 def detect(files: tuple[str, ...], as_json: bool) -> None:
@@ -269,8 +318,8 @@ def detect(files: tuple[str, ...], as_json: bool) -> None:
     sys.exit(1 if failed else 0)
 
 
-@main.command()
-@click.option("--device", help="PulseAudio source name (default: the default microphone).")
+@main.command(short_help="Check your microphone: print each command heard.")
+@click.option("--microphone", "--device", "device", help="PulseAudio source to listen on (default: the default input).")
 @click.option("--seconds", type=click.FloatRange(0.1), hidden=True, help="Stop after this long (for tests).")
 def listen(device: str | None, seconds: float | None) -> None:
     """Listen to the microphone and print each command heard, with a level meter.
@@ -280,6 +329,28 @@ def listen(device: str | None, seconds: float | None) -> None:
     from coach.listening import listen as run_listener
 
     run_listener(click.get_text_stream("stdout"), device, seconds)
+
+
+@main.command(short_help="Check that a hands-free session can run here.")
+@data_dir_option
+@click.pass_context
+def doctor(ctx: click.Context) -> None:
+    """Check, in order, eSpeak NG, the sound server, a speaker (a short tone), a microphone
+    (its level for 2 s), the echo canceller, the recognizer's model, the history file and the
+    cache and config folders; print the fix for each failure. Exit 0 only when a hands-free
+    session can run."""
+    from coach.app import data_dir
+    from coach.audio.cache import default_folder
+    from coach.doctor import run_checks
+    from coach.settings import config_path
+
+    failed = False
+    for finding in run_checks(data_dir(ctx.obj["data_dir"]), default_folder(), config_path()):
+        click.echo(finding.line())
+        failed = failed or finding.status == "fail"
+    click.echo("A hands-free session cannot run yet: see the fixes above." if failed else
+               "Ready for a hands-free session.")
+    sys.exit(1 if failed else 0)
 
 
 @main.command()

@@ -56,6 +56,8 @@ SAY_A_NUMBER = "Say a number from zero to ten."
 
 PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
 STOPPED = "Stopping here. Take your time getting up."
+# On screen when a command word was heard but not taken (it may have been the coach's own voice).
+OVERHEARD = '(heard "{text}", not sure it was you: say it again)'
 
 
 def warning_lines() -> list[str]:

@@ -53,14 +53,15 @@ class HandsFree:
 
     def ask_rating(self, question: str, speaker, console, log: EventLog, t: float) -> int | None:
         """Say the question, then take a typed or spoken 0-10 answer; log it at session time `t`."""
-        voice = None
-        if self.listening and hasattr(speaker, "hold"):
+        voice, spoken = None, self.listening and hasattr(speaker, "hold")
+        if spoken:
+            console.show_rating_question(question, spoken=True)  # on screen at once, while it is said
             speaker.say(f"{question} {SAY_A_NUMBER}")
             speaker.wait_until_quiet(QUESTION_TIMEOUT)  # listen once asked: the question has numbers in it
             voice = self._numbers()
         log.write(t, "rating_asked", question=question, listening=voice is not None)
         try:
-            answer = console.ask_rating(question, voice)
+            answer = console.ask_rating(question, voice, shown=spoken)
         finally:
             if voice:
                 voice.close()

@@ -159,6 +159,17 @@ class History:
     def set_pain_after(self, session_id: int, rating: int | None) -> None:
         self._db.execute("UPDATE sessions SET pain_after = ? WHERE id = ?", (rating, session_id))
 
+    def session(self, session_id: int) -> SessionRecord | None:
+        found = self._records(f"{SELECT_SESSIONS} WHERE id = ?", (session_id,))
+        return found[0] if found else None
+
+    def delete(self, session_id: int) -> None:
+        """Remove a session and its pain events, both or neither."""
+        self._db.execute("BEGIN IMMEDIATE")
+        self._db.execute("DELETE FROM pain_events WHERE session_id = ?", (session_id,))
+        self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
+        self._db.execute("COMMIT")
+
     def recent(self, limit: int = 20) -> list[SessionRecord]:
         """The latest sessions, newest first."""
         return self._records(f"{SELECT_SESSIONS} ORDER BY started_at DESC, id DESC LIMIT ?", (limit,))

@@ -14,12 +14,19 @@ BLOCK_SECONDS = 0.05
 METER_WIDTH = 30
 # dBFS shown at the ends of the meter.
 METER_FLOOR_DB = -70.0
+# Back to the line's start and erase it, so a shorter line leaves nothing of the meter behind.
+CLEAR_LINE = "\r\x1b[K"
+
+
+def level_dbfs(samples: np.ndarray) -> float:
+    """The RMS level of 16-bit samples in dBFS (0 is full scale; silence is far below -90)."""
+    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
+    return float(20 * np.log10(max(rms, 1e-9) / 32767))
 
 
 def meter(samples: np.ndarray) -> str:
     """A bar for the block's level in dBFS, from -70 (empty) to 0 (full)."""
-    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
-    db = 20 * np.log10(max(rms, 1e-9) / 32767)
+    db = level_dbfs(samples)
     filled = int(round(METER_WIDTH * min(1.0, max(0.0, (db - METER_FLOOR_DB) / -METER_FLOOR_DB))))
     return f"[{'#' * filled}{' ' * (METER_WIDTH - filled)}] {max(db, METER_FLOOR_DB):5.0f} dBFS"
 
@@ -38,9 +45,9 @@ def listen(out: IO[str], device: str | None = None, seconds: float | None = None
                 count += 1
                 stamp = time.strftime("%H:%M:%S")
                 line = f"{stamp}  {heard.command.value:<7} (heard \"{heard.text}\")"
-                out.write(f"\r{line:<{METER_WIDTH + 12}}\n" if interactive else line + "\n")
+                out.write(f"{CLEAR_LINE}{line}\n" if interactive else line + "\n")
             if interactive:
-                out.write("\r" + meter(block))
+                out.write(CLEAR_LINE + meter(block))
             out.flush()
     except KeyboardInterrupt:
         pass

@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from typing import Iterable, Sequence
 
+from coach.events import Outcome
 from coach.history import SessionRecord
 
 BARS = "▁▂▃▄▅▆▇█"
@@ -33,14 +34,23 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
+# A session stopped in its first minute (a false start, a wrong routine) is not one you did.
+COUNTED_SECONDS = 60.0
+
+
+def counts(record: SessionRecord) -> bool:
+    return record.outcome is Outcome.COMPLETED or record.seconds >= COUNTED_SECONDS
+
+
 def sessions_this_week(records: Iterable[SessionRecord], now: datetime) -> int:
     monday = week_start(now.date())
-    return sum(1 for r in records if monday <= r.started_at.astimezone(now.tzinfo).date() <= now.date())
+    return sum(1 for r in records
+               if counts(r) and monday <= r.started_at.astimezone(now.tzinfo).date() <= now.date())
 
 
 def week_line(records: Sequence[SessionRecord], now: datetime) -> str:
     count = sessions_this_week(records, now)
-    return f"Sessions this week (since Monday): {count}."
+    return f"Sessions this week (since Monday; completed, or a minute or more): {count}."
 
 
 def sessions_per_week(records: Iterable[SessionRecord]) -> dict[date, int]:

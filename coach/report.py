@@ -27,6 +27,7 @@ def write_report(records: Sequence[SessionRecord], path: str | Path) -> Path:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
+    target = report_path(path, Figure().canvas.get_supported_filetypes())
     figure = Figure(figsize=(WIDTH_INCHES, HEIGHT_INCHES), dpi=DPI, layout="constrained")
     ratings, weeks, pains = figure.subplots(3, 1, sharex=True, height_ratios=(2, 1, 1))
     _ratings(ratings, records)
@@ -36,11 +37,21 @@ def write_report(records: Sequence[SessionRecord], path: str | Path) -> Path:
     _weekly_bars(pains, pain_weeks, "Pain events per week", "tab:red")
     first, last = records[0].started_at, records[-1].started_at
     figure.suptitle(f"coach progress, {first:%d %b %Y} to {last:%d %b %Y}")
-    target = Path(path)
     try:
         figure.savefig(target, dpi=DPI)
     except OSError as error:
         raise CoachError(f"cannot write the report to {target}: {error.strerror or error}") from None
+    return target
+
+
+def report_path(path: str | Path, formats: dict[str, str]) -> Path:
+    """The file the report goes to: PNG when no extension is given; an unknown one is an error."""
+    target = Path(path)
+    if not target.suffix:
+        return target.with_name(target.name + ".png")
+    if target.suffix[1:].lower() not in formats:
+        raise CoachError(f"cannot write a report as {target.suffix}: use one of "
+                         f"{', '.join('.' + name for name in sorted(formats))}")
     return target
 
 

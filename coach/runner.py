@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from coach import session
+from coach import content, session
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
 from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded,
@@ -92,6 +92,8 @@ class Runner:
             command, heard = (item.command, _heard_fields(item)) if isinstance(item, Heard) else (item, {})
             if command is None:
                 self.ports.log.write(now, "overheard", source=source, **heard)
+                if item.text:
+                    self.ports.display.cue(now, content.OVERHEARD.format(text=item.text))
                 continue
             if isinstance(command, Toggle):
                 command = Command.PAUSE if state.status is Status.RUNNING else Command.RESUME
@@ -194,7 +196,8 @@ def _heard_fields(heard: Heard) -> dict:
 
 
 def status_line(timeline: Timeline, state: SessionState, now: float) -> str:
-    """One line: where the session is, what is being counted, and how far along it is."""
+    """One line: the session's time (as on every cue line and in history), where it is, what is
+    being counted, and how far through the routine it is."""
     position = min(state.position_at(now), timeline.duration)
     segment = session.segment_at(timeline, position)
     unit = session.unit_at(timeline, position)
@@ -202,8 +205,9 @@ def status_line(timeline: Timeline, state: SessionState, now: float) -> str:
     if unit.label in ("hold", "rest"):
         detail = f"{unit.label} {max(0, round(unit.end - position))} s"
     flag = {Status.PAUSED: "PAUSED", Status.PAIN: "PAUSED (pain)", Status.FINISHED: "done"}.get(state.status)
-    parts = [p for p in (flag, segment.label, detail) if p]
-    return f"{_clock(position)} / {_clock(timeline.duration)}  " + " | ".join(parts)
+    through = round(100 * position / timeline.duration) if timeline.duration else 100
+    parts = [p for p in (flag, segment.label, detail, f"{through}% through") if p]
+    return f"{_clock(now)}  " + " | ".join(parts)
 
 
 def _clock(seconds: float) -> str:

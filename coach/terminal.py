@@ -18,6 +18,7 @@ KEYS: dict[str, Command | Toggle] = {
     "q": Command.STOP, "p": Command.PAIN,
 }
 KEY_HELP = "keys: space pause/resume · n next · b back · r repeat · q stop · p pain"
+CLOCK_NOTE = "Times are minutes:seconds since the session started, as in coach history."
 
 
 class TerminalDisplay:
@@ -87,14 +88,19 @@ class Console:
         if self.fd is None:
             threading.Thread(target=self._read_lines, daemon=True).start()
 
-    def ask_rating(self, question: str, voice=None) -> int | None:
+    def show_rating_question(self, question: str, spoken: bool) -> None:
+        self.out.write(f"{question} (0-10{', say or type it' if spoken else ''}, Enter to skip): ")
+        self.out.flush()
+
+    def ask_rating(self, question: str, voice=None, shown: bool = False) -> int | None:
         """A 0-10 rating, typed or (with `voice`, a source of heard numbers) said; None when the
-        user skips (Enter) or there is no input."""
+        user skips (Enter) or there is no input. `shown`: the question is on screen already."""
         self.answered_by = "keys"
         self.overheard: list[str] = []
         while True:
-            self.out.write(f"{question} (0-10{', say or type it' if voice else ''}, Enter to skip): ")
-            self.out.flush()
+            if not shown:
+                self.show_rating_question(question, voice is not None)
+            shown = False
             answer = self._wait_for_answer(voice)
             if isinstance(answer, int):
                 self.out.write(f"{answer} (heard)\n")

@@ -1,21 +1,58 @@
 #!/usr/bin/env bash
-# Set up coach on Debian/Ubuntu: system audio packages, then a virtual environment in .venv.
+# Set up coach on Debian/Ubuntu: system audio packages, then coach in a virtual environment
+# (.venv), with a `coach` command linked into ~/.local/bin.
+#   bash scripts/setup.sh          to use coach
+#   bash scripts/setup.sh --test   also the test tools (pytest, hypothesis, SpeechRecognition)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(python3-venv espeak-ng libpulse0 libportaudio2 libasound2-plugins alsa-utils pulseaudio pulseaudio-utils sox flite)
-missing=()
-for package in "${PACKAGES[@]}"; do
-  dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+extra=""
+case "${1:-}" in
+  --test) extra="[test]" ;;
+  "") ;;
+  *) echo "usage: bash scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
+
+sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"
+install_packages() {
+  local missing=()
+  for package in "$@"; do
+    dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")
+  done
+  [ ${#missing[@]} -eq 0 ] && return
   echo "Installing system packages: ${missing[*]}"
-  $sudo apt-get update -qq
+  if [ -z "${apt_updated:-}" ]; then $sudo apt-get update -qq; apt_updated=1; fi
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+}
+
+install_packages python3-venv espeak-ng libpulse0 libportaudio2 libasound2-plugins alsa-utils pulseaudio-utils sox flite
+
+# A desktop's sound server (PulseAudio, or PipeWire's PulseAudio service) is used as it is;
+# PulseAudio is installed only where none answers and no PipeWire runs.
+if server=$(pactl info 2>/dev/null | sed -n 's/^Server Name: //p') && [ -n "$server" ]; then
+  echo "Sound server found: $server"
+elif pgrep -x pipewire >/dev/null 2>&1; then
+  echo "PipeWire runs without its PulseAudio service: install pipewire-pulse (coach talks to it)"
+else
+  install_packages pulseaudio
+  echo "No sound server answered: PulseAudio is installed (a desktop session starts it; otherwise: pulseaudio --start)"
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv
 .venv/bin/python -m pip install -q --upgrade pip
-.venv/bin/python -m pip install -q -e '.[test]'
-echo "coach is set up: .venv/bin/coach --help"
+# A regular install, not an editable one: this is coach for use. From the checkout,
+# `python -m coach` and the tests use the code as it is.
+.venv/bin/python -m pip install -q ".$extra"
+
+bin="$HOME/.local/bin"
+mkdir -p "$bin"
+if [ ! -e "$bin/coach" ] || [ "$(readlink "$bin/coach")" = "$PWD/.venv/bin/coach" ]; then
+  ln -sf "$PWD/.venv/bin/coach" "$bin/coach"
+  echo "coach is set up: $bin/coach links to $PWD/.venv/bin/coach"
+  case ":$PATH:" in
+    *":$bin:"*) ;;
+    *) echo "Add $bin to your PATH to type \`coach\`: echo 'export PATH=\"\$HOME/.local/bin:\$PATH\"' >> ~/.bashrc" ;;
+  esac
+else
+  echo "coach is set up: .venv/bin/coach ($bin/coach is another program, so it was left alone)"
+fi

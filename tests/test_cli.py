@@ -89,7 +89,7 @@ def test_bedtime_asks_no_rating_ends_quietly_and_counts_the_week():
     assert result.exit_code == 0, result.output
     assert "How is your pain" not in result.output
     assert "That's the end of the session" not in result.output
-    assert "Sessions this week (since Monday): 1." in result.output
+    assert "Sessions this week (since Monday; completed, or a minute or more): 1." in result.output
     record = json.loads(invoke("history", "--json").output)[0]
     assert record["pain_before"] is None and record["outcome"] == "completed"
 
@@ -135,3 +135,85 @@ def test_a_text_session_does_not_read_speech_settings_it_does_not_use():
 def test_rate_and_volume_options_are_checked_before_anything_runs():
     result = CliRunner().invoke(main, ["run", "bird-dog", "--volume", "7"])
     assert result.exit_code == 2 and "'--volume': 7.0 is not in the range 0.0<=x<=1.0" in result.output
+
+
+def test_data_dir_works_after_the_subcommand_too(tmp_path):
+    result = invoke("run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "500",
+                    "--data-dir", str(tmp_path / "mine"))
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "mine" / "history.sqlite3").exists()
+    assert json.loads(invoke("history", "--json", "--data-dir", str(tmp_path / "mine")).output)[0]["routine"] == \
+        "pelvic-tilt-90-90"
+    assert json.loads(invoke("--data-dir", str(tmp_path / "mine"), "history", "--json").output) != []
+    assert json.loads(invoke("history", "--json").output) == []
+
+
+def test_tones_on_a_routine_with_no_breathing_is_one_line():
+    result = invoke("run", "bird-dog", "--text", "--tones")
+    assert result.exit_code == 1
+    assert result.output == "Error: --tones paces breaths, and bird-dog has no breathing exercise\n"
+
+
+def test_version_has_a_short_flag():
+    assert invoke("-V").output == invoke("--version").output
+    assert invoke("-V").output.startswith("coach ")
+
+
+def test_the_closing_line_is_a_sentence():
+    result = invoke("run", "dead-bug", "--text", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
+    assert "Session ended for pain. It is saved in your history" in result.output
+
+
+def test_a_user_routine_with_a_builtins_name_is_one_row_marked_as_replacing_it():
+    folder = Path(os.environ["XDG_CONFIG_HOME"]) / "coach" / "routines"
+    folder.mkdir(parents=True)
+    (folder / "bird-dog.yaml").write_text(GOOD)
+    (folder / "aaa-first.yaml").write_text(GOOD)
+    rows = invoke("list").output.splitlines()
+    bird = [row for row in rows if row.startswith("bird-dog")]
+    assert len(bird) == 1 and bird[0].endswith("yours, replaces the built-in")
+    assert [row.split()[0] for row in rows] == sorted(row.split()[0] for row in rows)
+    assert "Hug" in invoke("show", "bird-dog").output
+
+
+def test_a_session_can_be_removed_from_history_after_a_confirmation():
+    invoke("run", "dead-bug", "--text", "--no-rating", "--speed", "100", input="\n" * 20 + "p\nq\n")
+    [record] = json.loads(invoke("history", "--json").output)
+    kept = invoke("history", "--delete", str(record["id"]), input="n\n")
+    assert "Remove this session from your history? [y/N]" in kept.output and "Nothing removed." in kept.output
+    assert len(json.loads(invoke("history", "--json").output)) == 1
+    removed = invoke("history", "--delete", str(record["id"]), input="y\n")
+    assert f"Session {record['id']} removed." in removed.output
+    assert json.loads(invoke("history", "--json").output) == []
+    missing = invoke("history", "--delete", "99", "--yes")
+    assert missing.exit_code == 1 and missing.output == \
+        "Error: no session with id 99 in your history (see coach history --json)\n"
+
+
+def test_shell_completion_offers_routine_names():
+    import subprocess
+    import sys
+
+    env = {**os.environ, "_COACH_COMPLETE": "bash_complete", "COMP_WORDS": "coach run pel", "COMP_CWORD": "2"}
+    done = subprocess.run([sys.executable, "-c", "from coach.cli import main; main(prog_name='coach')"],
+                          env=env, capture_output=True, text=True, timeout=60)
+    assert "plain,pelvic-tilt-90-90" in done.stdout.splitlines()
+
+
+def test_with_no_microphone_the_prompts_name_only_the_keys(tmp_path, monkeypatch):
+    monkeypatch.setenv("PULSE_SERVER", f"unix:{tmp_path}/no-server")
+    result = invoke("run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "500")
+    assert result.exit_code == 0, result.output
+    assert "going on with keys" in result.output
+    assert "say pain" not in result.output and "If something hurts, press p at any time." in result.output
+
+
+def test_help_summaries_are_whole_sentences_that_fit():
+    commands = invoke("--help").output.split("Commands:")[1].splitlines()
+    assert all(not line.endswith("...") and len(line) <= 80 for line in commands)
+    assert any(line.split()[:1] == ["doctor"] for line in commands)
+
+
+def test_history_says_a_missing_rating_in_words():
+    invoke("run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "500")
+    assert "no pain ratings" in invoke("history").output and "->" not in invoke("history").output

@@ -94,3 +94,16 @@ def test_an_unwritable_data_folder_runs_the_session_and_exits_1(tmp_path, mount_
     assert result.stderr.strip().splitlines()[-1].startswith(
         "Error: session completed, but it could not be saved in your history:")
     assert "Traceback" not in result.stderr
+
+
+def test_two_sessions_at_once_and_a_history_read_meanwhile_are_all_fine():
+    sessions = [subprocess.Popen([*COACH, "run", "pelvic-tilt-90-90", "--text", "--no-rating", "--speed", "20"],
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                 text=True, cwd=ROOT) for _ in range(2)]
+    time.sleep(2.0)
+    reading = coach("history")
+    assert reading.returncode == 0, reading.stderr
+    for process in sessions:
+        _, err = process.communicate(timeout=60)
+        assert process.returncode == 0, err
+    assert [r["outcome"] for r in history()] == ["completed", "completed"]

@@ -28,7 +28,15 @@ def test_no_trend_from_a_single_rating():
 def test_week_counts_from_monday_and_ignores_last_week():
     days = [WEDNESDAY - timedelta(days=d) for d in (0, 1, 2, 3)]  # Wed, Tue, Mon, last Sunday
     assert sessions_this_week([record(d) for d in days], WEDNESDAY) == 3
-    assert week_line([record(d) for d in days], WEDNESDAY) == "Sessions this week (since Monday): 3."
+    assert week_line([record(d) for d in days], WEDNESDAY) == \
+        "Sessions this week (since Monday; completed, or a minute or more): 3."
+
+
+def test_a_session_stopped_in_its_first_minute_is_not_counted():
+    short = SessionRecord(2, "bird-dog", "Bird dog", WEDNESDAY, 59.0, Outcome.STOPPED, None, None)
+    brief_but_done = SessionRecord(3, "breathing-4-7-8", "4-7-8", WEDNESDAY, 30.0, Outcome.COMPLETED, None, None)
+    long_enough = SessionRecord(4, "bird-dog", "Bird dog", WEDNESDAY, 61.0, Outcome.INTERRUPTED, None, None)
+    assert sessions_this_week([short, brief_but_done, long_enough], WEDNESDAY) == 2
 
 
 def test_weeks_without_sessions_are_counted_as_zero():

@@ -80,10 +80,23 @@ def test_csv_has_a_row_per_session_and_pain_event(year, tmp_path):
     assert all(0 <= int(s["pain_before"]) <= 10 for s in sessions)
 
 
-def test_export_needs_a_format(year):
+def test_export_writes_csv_by_default(year):
     result = CliRunner().invoke(main, ["export"])
-    assert result.exit_code == 2
-    assert "--csv" in result.output
+    assert result.exit_code == 0
+    assert result.stdout.splitlines()[0].startswith("record,session_id")
+
+
+def test_a_report_in_an_unknown_format_is_one_line_naming_the_formats(year, tmp_path):
+    result = invoke("report", "-o", str(tmp_path / "out.txt"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: cannot write a report as .txt: use one of ") and ".pdf" in result.output
+    assert result.output.count("\n") == 1 and not (tmp_path / "out.txt").exists()
+
+
+def test_a_report_with_no_extension_says_the_file_it_wrote(year, tmp_path):
+    result = invoke("report", "-o", str(tmp_path / "myreport"))
+    assert result.output == f"Report written to {tmp_path / 'myreport.png'}\n"
+    assert png_size(tmp_path / "myreport.png") == (1000, 800)
 
 
 def test_history_shows_before_and_after_and_a_trend(year):

@@ -8,9 +8,9 @@ import pytest
 
 from coach.content import PAIN_HEARD
 from coach.eventlog import EventLog
-from coach.events import Command, Outcome
+from coach.events import Command, Heard, Outcome
 from coach.runner import Ports, Runner, status_line
-from coach.session import start
+from coach.session import start, step
 from tests.conftest import builtin_timeline
 from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedCommands
 
@@ -78,4 +78,23 @@ def test_status_line_shows_exercise_rep_and_progress():
     state, _ = start(timeline, 0.0)
     line = status_line(timeline, state, unit.start + 0.5)
     assert "Bird dog, set 1 of 2, right arm and left leg" in line and "rep 3 of 5" in line
-    assert line.startswith("00:")
+    assert line.startswith(f"00:{int(unit.start + 0.5):02d}  ")  # the session's time, as on cue lines
+    assert line.endswith(f"| {round(100 * (unit.start + 0.5) / timeline.duration)}% through")
+
+
+def test_the_status_line_keeps_the_session_clock_while_paused():
+    timeline = builtin_timeline("bird-dog")
+    state, _ = start(timeline, 0.0)
+    state, _ = step(timeline, state, 30.0, Command.PAUSE)
+    line = status_line(timeline, state, 95.0)
+    assert line.startswith("01:35  PAUSED | ") and line.endswith(f"| {round(3000 / timeline.duration)}% through")
+
+
+def test_a_command_word_heard_but_not_taken_is_shown_and_not_obeyed():
+    overheard = Heard(None, 0.0, "back", "echo-free")
+    noise = Heard(None, 0.0, "", "plain")
+    state, speaker, recorder, display, clock = run("bird-dog", [(20.0, overheard), (21.0, noise),
+                                                                (30.0, Command.STOP)])
+    shown = [text for _, text in display.cues if text.startswith("(heard")]
+    assert shown == ['(heard "back", not sure it was you: say it again)']
+    assert recorder.outcome is Outcome.STOPPED

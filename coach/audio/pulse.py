@@ -106,6 +106,7 @@ class PulseStream:
         return _message(self._lib, error)
 
 
+PA_ERR_NOENTITY = 5
 NO_MICROPHONE = "no microphone: PulseAudio has no input to record from ({detail})"
 
 
@@ -123,6 +124,8 @@ class PulseCapture:
                                                device.encode() if device else None, b"commands",
                                                ctypes.byref(spec), None, ctypes.byref(attr), ctypes.byref(error))
         if not self._handle:
+            if device and error.value == PA_ERR_NOENTITY:
+                raise DeviceError(_no_such_input(device))
             raise DeviceError(NO_MICROPHONE.format(detail=_message(self._lib, error)))
         self._dead = False
 
@@ -148,6 +151,14 @@ class PulseCapture:
         if self._handle and not self._dead:  # freeing a stream whose server died can block for ever
             self._lib.pa_simple_free(self._handle)
         self._handle = None
+
+
+def _no_such_input(device: str) -> str:
+    from coach.audio.echo import source_names
+
+    names = sorted(source_names() or (), key=lambda name: (name.endswith(".monitor"), name))
+    listed = f"; the inputs are: {', '.join(names)}" if names else ""
+    return f'no sound input named "{device}"{listed} (`pactl list short sources`)'
 
 
 def _message(lib: ctypes.CDLL, error: ctypes.c_int) -> str:
