@@ -127,7 +127,8 @@ def test_no_microphone_is_one_line_and_keys_still_work(pulse, tmp_path, speech_c
                           capture_output=True, text=True, timeout=120, env=coach_env(pulse, tmp_path, speech_cache))
     assert done.returncode == 0, done.stderr
     lines = [line for line in done.stdout.splitlines() if "microphone" in line]
-    assert len(lines) == 1 and lines[0].startswith("no microphone") and "keys" in lines[0]
+    assert len(lines) == 1 and lines[0].startswith('no sound input named "no_such_microphone"; the inputs are: mic')
+    assert lines[0].endswith("going on with keys.")
     assert "Session stopped" in done.stdout
     assert "Traceback" not in done.stderr
 

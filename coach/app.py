@@ -13,6 +13,7 @@ from coach import content
 from coach.audio.tts import VoiceSettings
 from coach.ports import Speaker
 from coach.clock import MonotonicClock
+from coach.errors import CoachError
 from coach.eventlog import EventLog
 from coach.events import Outcome
 from coach.history import History
@@ -104,22 +105,70 @@ class RunOptions:
     microphone: str | None = None
 
 
-def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
-                   device: str | None = None) -> tuple[Speaker, SpeechLength]:
-    """Render every cue before the first word (cached on disk); return the speaker and how long each
-    line takes to say, which times the timeline."""
-    estimated = build_timeline(routine, options=options.timeline)
-    if options.text_only:
-        return SilentSpeaker(), estimate_speech_seconds
+# `coach run` with no routine: how many routines the menu offers, and how long it waits for a choice.
+MENU_SIZE = 6
+CHOICE_WAIT = 20.0
+
+
+def choose_routine(options: RunOptions, console: Console, err: IO[str]) -> Routine | None:
+    """A short numbered menu, shown and said, this user's most used routines first; the choice or None."""
+    from coach.catalog import load_all
+    from coach.selection import by_use
+
+    routines = {entry.name: routine for entry, routine in load_all() if isinstance(routine, Routine)}
+    names = by_use(list(routines), _sessions_or_none(options.data_dir))[:MENU_SIZE]
+    titles = [routines[name].title for name in names]
+    listening = options.timeline.listening and not options.text_only
+    console.out.write((content.MENU_QUESTION if listening else content.MENU_QUESTION_KEYS) + "\n")
+    for number, (name, title) in enumerate(zip(names, titles), start=1):
+        console.out.write(f"  {number}  {title} ({name})\n")
+    console.out.write(f"  (all {len(routines)} routines: coach list; then coach run NAME)\n")
+    spoken = content.menu_spoken(titles)
+    hands_free = HandsFree(options.timeline.listening, audio_out=False, microphone=options.microphone)
+    speaker = SilentSpeaker() if options.text_only else _speaker_for([spoken], options, err)
+    try:
+        choice = hands_free.ask_choice(spoken, titles, speaker, console, CHOICE_WAIT / options.speed)
+    finally:
+        speaker.close()
+        hands_free.close()
+    return routines[names[choice - 1]] if choice else None
+
+
+def _sessions_or_none(folder: Path) -> list:
+    """Every session, newest first; none if the history cannot be read (the session will say why)."""
+    try:
+        history = open_history(folder)
+    except CoachError:
+        return []
+    try:
+        return history.all_sessions()[::-1]
+    finally:
+        history.close()
+
+
+def next_suggestion(folder: Path, done: str) -> str | None:
+    """Another routine to offer after a completed one (config `suggest_next`): the one this user
+    runs most, or the first built-in, that was not just done."""
+    from coach.catalog import entries
+    from coach.selection import by_use
+
+    others = [name for name in by_use([e.name for e in entries()], _sessions_or_none(folder)) if name != done]
+    return others[0] if others else None
+
+
+def last_routine(folder: Path) -> str:
+    from coach.selection import last_routine as newest
+
+    return newest(_sessions_or_none(folder))
+
+
+def _speaker_for(texts: list[str], options: RunOptions, err: IO[str], device: str | None = None) -> Speaker:
     from coach.audio.cache import default_folder
     from coach.audio.speech import build_speaker
 
     speaker = build_speaker(options.voice or VoiceSettings(), options.cache_dir or default_folder(),
                             slow_texts=content.warning_lines())
     speaker.device = device
-    keys_only = build_timeline(routine, options=replace(options.timeline, listening=False))
-    texts = [c.played for c in estimated.cues + keys_only.cues] + content.all_spoken_lines(estimated.prompts) + \
-        content.all_spoken_lines(keys_only.prompts)  # the key prompts too: for when no microphone opens
 
     def progress(missing):
         with click.progressbar(missing, label="Preparing the voice", file=err) as bar:
@@ -128,6 +177,20 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
     speaker.open()
     speaker.prepare(texts, progress if _is_terminal(err) else None)
     speaker.wait_until_ready()
+    return speaker
+
+
+def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
+                   device: str | None = None) -> tuple[Speaker, SpeechLength]:
+    """Render every cue before the first word (cached on disk); return the speaker and how long each
+    line takes to say, which times the timeline."""
+    estimated = build_timeline(routine, options=options.timeline)
+    if options.text_only:
+        return SilentSpeaker(), estimate_speech_seconds
+    keys_only = build_timeline(routine, options=replace(options.timeline, listening=False))
+    texts = [c.played for c in estimated.cues + keys_only.cues] + content.all_spoken_lines(estimated.prompts) + \
+        content.all_spoken_lines(keys_only.prompts)  # the key prompts too: for when no microphone opens
+    speaker = _speaker_for(texts, options, err, device)
     return speaker, speaker.length
 
 

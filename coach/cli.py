@@ -65,7 +65,9 @@ data_dir_option = click.option(
 
 
 @main.command("list")
-def list_routines() -> None:
+@click.option("--kind", type=click.Choice(["exercise", "breathing"]), help="Only routines of this kind.")
+@click.option("--max-minutes", type=click.FloatRange(0, min_open=True), help="Only routines this long or shorter.")
+def list_routines(kind: str | None, max_minutes: float | None) -> None:
     """List built-in and your own routines."""
     from coach.catalog import load_all
     from coach.timeline import build_timeline
@@ -73,9 +75,12 @@ def list_routines() -> None:
     for entry, routine in load_all():
         where = "built-in" if entry.builtin else "yours, replaces the built-in" if entry.replaces_builtin else "yours"
         if isinstance(routine, CoachError):
-            click.echo(f"{entry.name:<22} {'(has problems: run coach validate ' + str(entry.path) + ')'}")
+            if kind is None and max_minutes is None:
+                click.echo(f"{entry.name:<22} {'(has problems: run coach validate ' + str(entry.path) + ')'}")
             continue
         minutes = build_timeline(routine).duration / 60
+        if (kind and routine.kind.value != kind) or (max_minutes and minutes > max_minutes):
+            continue
         click.echo(f"{routine.name:<22} {routine.title:<28} {routine.kind.value:<10} "
                    f"{minutes:4.1f} min  {where}")
 
@@ -90,7 +95,8 @@ def show(routine: str, as_json: bool) -> None:
     from coach.terminal import KEY_HELP
     from coach.timeline import build_timeline
 
-    timeline = build_timeline(resolve(routine))
+    chosen = resolve(routine)
+    timeline = build_timeline(chosen)
     if as_json:
         click.echo(json.dumps(timeline.to_json(), indent=2))
         return
@@ -98,6 +104,21 @@ def show(routine: str, as_json: bool) -> None:
     for cue in timeline.cues:
         click.echo(f"{_mmss(cue.at)}  {cue.text}")
     click.echo(f"\nDuring the session: {LISTENING.removeprefix('Listening: ')}\nOr use the {KEY_HELP}.")
+    click.echo("\nSources:")
+    for line in _source_lines(chosen):
+        click.echo(line)
+
+
+def _source_lines(routine) -> list[str]:
+    """Each exercise's source, then the routine's sources that no exercise names."""
+    named = {}
+    for exercise in routine.exercises:
+        if exercise.source:
+            named.setdefault(exercise.name, exercise.source)
+    lines = [f"  {name}: {source.title}, {source.url}" for name, source in named.items()]
+    rest = [s for s in routine.sources if s not in named.values()]
+    label = "Also" if named else "All exercises"
+    return lines + [f"  {label}: {source.title}, {source.url}" for source in rest]
 
 
 @main.command(short_help="Check routine files and print every problem.")
@@ -119,7 +140,9 @@ def validate(files: tuple[str, ...]) -> None:
 
 
 @main.command(short_help="Run a session of a routine, hands-free.")
-@click.argument("routine", shell_complete=_routine_names)
+@click.argument("routine", required=False, shell_complete=_routine_names)
+@click.option("--last", is_flag=True, help="Run the routine of your last session.")
+@click.option("--exercise", metavar="NAME", help="Run only this exercise of the routine (see coach show).")
 @click.option("--rating/--no-rating", default=None,
               help="Ask for a 0-10 pain rating at the start and end (default: yes, except at bedtime).")
 @click.option("--bedtime", is_flag=True, help="Slower, softer voice that fades; sparser cues; a quiet end.")
@@ -136,35 +159,58 @@ def validate(files: tuple[str, ...]) -> None:
               help="Run the clock faster (for demos and tests).")
 @data_dir_option
 @click.pass_context
-def run(ctx: click.Context, routine: str, rating: bool | None, bedtime: bool, minutes: float | None, tones: bool,
-        text: bool, no_listen: bool, microphone: str | None, voice: str | None, rate: int | None, volume: float | None,
+def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | None, rating: bool | None,
+        bedtime: bool, minutes: float | None, tones: bool, text: bool, no_listen: bool, microphone: str | None, voice: str | None, rate: int | None, volume: float | None,
         log_path: str | None, speed: float) -> None:
-    """Run a session of ROUTINE (a name from `coach list`, or a YAML file).
+    """Run a session of ROUTINE (a name from `coach list`, or a YAML file). With no ROUTINE, a
+    short menu is shown and said: choose by number or name, by voice or keys.
 
     Say pause, resume, next, back, repeat, stop or pain at any time, or use the keys:
     space pause/resume, n next, b back, r repeat, q stop, p pain.
     """
-    from coach.app import RunOptions, data_dir, run_session, week_line
-    from coach.catalog import resolve
+    from coach.app import (RunOptions, choose_routine, data_dir, last_routine, next_suggestion, run_session,
+                           week_line)
     from coach.audio.tts import VoiceSettings
-    from coach.settings import config_path, voice_settings
+    from coach.catalog import resolve
+    from coach.content import NO_CHOICE
+    from coach.selection import only_exercise
+    from coach.settings import config_path, suggest_next, voice_settings
     from coach.terminal import Console
     from coach.timeline import TimelineOptions
 
-    chosen = resolve(routine)
-    bedtime = bedtime or chosen.bedtime
+    if routine and last:
+        raise click.UsageError("give a ROUTINE or --last, not both")
+    folder = data_dir(ctx.obj["data_dir"])
     settings = VoiceSettings() if text else voice_settings(config_path(), voice, rate, volume)  # --text says nothing
-    options = RunOptions(data_dir(ctx.obj["data_dir"]), rating if rating is not None else not bedtime, log_path,
+    suggest = suggest_next(config_path())
+    console = Console()
+    menu = RunOptions(folder, text_only=text, voice=settings, speed=speed, microphone=microphone,
+                      timeline=TimelineOptions(listening=not no_listen))
+    if routine or last:
+        chosen = resolve(last_routine(folder) if last else routine)
+    else:
+        chosen = choose_routine(menu, console, sys.stderr)
+    if chosen is None:
+        click.echo(NO_CHOICE)
+        return
+    if exercise:
+        chosen = only_exercise(chosen, exercise)
+    bedtime = bedtime or chosen.bedtime
+    options = RunOptions(folder, rating if rating is not None else not bedtime, log_path,
                          speed, text, settings.for_bedtime() if bedtime else settings,
                          timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
                          microphone=microphone)
-    result = run_session(chosen, options, Console(), sys.stderr)
+    result = run_session(chosen, options, console, sys.stderr)
     for notice in result.notices:
         click.echo(f"Note: {notice}", err=True)
     if result.unsaved:
         raise CoachError(f"session {result.outcome.value}, but it could not be saved in your history: {result.unsaved}")
     click.echo(f"{ENDINGS[result.outcome.value]} It is saved in your history (coach history).")
     click.echo(week_line(options.data_dir))
+    if result.outcome.value == "completed" and suggest:
+        following = next_suggestion(folder, chosen.name)
+        if following:
+            click.echo(f"If you would like another, you could run: coach run {following}")
 
 
 @main.command()

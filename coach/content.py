@@ -56,6 +56,18 @@ SAY_A_NUMBER = "Say a number from zero to ten."
 
 PAIN_HEARD = "Stopping now. Lie or sit in a comfortable position and breathe slowly."
 STOPPED = "Stopping here. Take your time getting up."
+MENU_QUESTION = "Which routine would you like? Say its number or its name, or type its number and press Enter."
+MENU_QUESTION_KEYS = "Which routine would you like? Type its number and press Enter."
+NO_CHOICE = "No routine chosen. Start one any time with coach run."
+
+
+def menu_spoken(titles: list[str]) -> str:
+    from coach.phrases import NUMBER_WORDS
+
+    choices = " ".join(f"{NUMBER_WORDS[i].capitalize()}: {title}." for i, title in enumerate(titles, start=1))
+    return f"Which routine would you like? Say its number. {choices}"
+
+
 # On screen when a command word was heard but not taken (it may have been the coach's own voice).
 OVERHEARD = '(heard "{text}", not sure it was you: say it again)'
 

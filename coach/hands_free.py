@@ -69,12 +69,27 @@ class HandsFree:
                   overheard=console.overheard)
         return answer
 
-    def _numbers(self):
+    def ask_choice(self, spoken: str, titles: list[str], speaker, console, wait: float) -> int | None:
+        """Say the menu (already on screen), then take a typed or spoken choice: 1-based, or None."""
+        from coach.phrases import menu_vocabulary
+
+        voice = None
+        if self.listening and hasattr(speaker, "hold"):
+            speaker.say(spoken)
+            speaker.wait_until_quiet(QUESTION_TIMEOUT * 2)  # the menu has numbers in it
+            voice = self._numbers(menu_vocabulary(titles))
+        try:
+            return console.ask_choice(len(titles), voice, wait)
+        finally:
+            if voice:
+                voice.close()
+
+    def _numbers(self, vocabulary=None):
         from coach.audio.voice import VoiceCommands
         from coach.phrases import NUMBERS
 
         try:
-            return VoiceCommands(self.microphone, vocabulary=NUMBERS)
+            return VoiceCommands(self.microphone, vocabulary=vocabulary or NUMBERS)
         except DeviceError:
             return None  # the session's listening line has said why; typing works
 

@@ -99,3 +99,37 @@ COMMANDS = Vocabulary({w: PAIN_LOG10 if w in ("pain", "hurts", "ouch") else COMM
 # Around a rating: three ("six out of ten", "it's about a four").
 NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in, words_around_number,
                      max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"))
+
+
+# Around a menu choice: "number two", "two please", "the bird dog one".
+MENU_CARRIERS = ("number", "please", "the", "one", "routine", "let's", "do", "i'd", "like")
+MENU_LOG10 = -1.5
+# Title words that name no routine in particular.
+MENU_STOP_WORDS = {"routine", "gentle", "the", "and", "of", "a", "exercises", "nhs", "up", "your", "for"}
+
+
+def menu_vocabulary(titles: list[str]) -> Vocabulary:
+    """Hears a choice from a numbered menu of `titles`: its number (1-based), or a word of its
+    title that no other title has; the meaning is the 1-based number."""
+    numbers = NUMBER_WORDS[1:len(titles) + 1]
+    words = [set(_title_words(title)) for title in titles]
+    unique = {w: i + 1 for i, ws in enumerate(words) for w in ws if sum(w in other for other in words) == 1}
+
+    def choice_in(transcript: str) -> int | None:
+        said = transcript.lower().split()
+        # "one" is also a carrier ("the bird dog one"): a name said wins over it
+        named = [unique[w] for w in said if w in unique]
+        if named:
+            return named[0]
+        counted = [numbers.index(w) + 1 for w in said if w in numbers]
+        return counted[0] if counted else None
+
+    def around(transcript: str) -> int:
+        return sum(1 for w in transcript.lower().split() if w not in unique and w not in numbers)
+
+    return Vocabulary({w: MENU_LOG10 for w in [*numbers, *unique]}, MENU_CARRIERS, choice_in, around, max_around=3,
+                      homophones=("to", "too", "for", "won", "ate", "tin"))
+
+
+def _title_words(title: str) -> list[str]:
+    return [w for w in re.findall(r"[a-z]+", title.lower()) if w not in MENU_STOP_WORDS and len(w) > 2]

@@ -44,7 +44,8 @@ class Source:
 
 @dataclass(frozen=True)
 class Exercise:
-    """One exercise: reps at a tempo, a timed hold, or a breathing pattern; per side and in sets."""
+    """One exercise: reps at a tempo, a timed hold, a breathing pattern, or a step said once and
+    followed by quiet (`pause`: for sequences such as getting out of bed); per side and in sets."""
 
     name: str
     setup: str = ""
@@ -53,10 +54,14 @@ class Exercise:
     hold: float = 0.0
     breathing: tuple[Phase, ...] = ()
     cycles: int = 0
+    pause: float = 0.0
+    """Seconds of quiet after a step's words, to do it in your own time."""
     countdown: int = 3
     sides: tuple[str, ...] = ()
     sets: int = 1
     rest: float = 0.0
+    source: Source | None = None
+    """Where this exercise's instructions come from, when it is not the routine's only source."""
 
     @property
     def is_breathing(self) -> bool:
@@ -83,6 +88,7 @@ CYCLES = (1, 100)
 COUNTDOWN = (0, 10)
 PHASE_SECONDS = (0.5, 30)
 HOLD_SECONDS = (1, 300)
+PAUSE_SECONDS = (1, 120)
 REST_SECONDS = (0, 300)
 BREATH_IN_OUT_SECONDS = (1, 20)
 BREATH_HOLD_SECONDS = (0, 20)
@@ -90,8 +96,8 @@ MAX_EXERCISES = 50
 MAX_TEXT = 600
 
 ROUTINE_KEYS = ("name", "title", "kind", "description", "sources", "bedtime", "pacing", "rest", "exercises")
-EXERCISE_KEYS = ("name", "setup", "reps", "tempo", "hold", "breathing", "cycles", "countdown",
-                 "sides", "sets", "rest")
+EXERCISE_KEYS = ("name", "setup", "reps", "tempo", "hold", "breathing", "cycles", "pause", "countdown",
+                 "sides", "sets", "rest", "source")
 SOURCE_KEYS = ("title", "url")
 BREATHING_KEYS = ("in", "hold", "out", "hold_out")
 BREATH_WORDS = {"in": "Breathe in", "hold": "Hold", "out": "Breathe out", "hold_out": "Hold"}
@@ -238,17 +244,21 @@ def _sources(check: _Checker, value: Any) -> tuple[Source, ...]:
     if not isinstance(value, list):
         check.fail(("sources",), f"must be a list of sources with title and url, got {_shown(value)}")
         return ()
-    sources = []
-    for i, item in enumerate(value):
-        path = ("sources", i)
-        entry = check.mapping(item, path, SOURCE_KEYS, "title and url")
-        if entry:
-            title = check.text(entry.get("title"), path + ("title",), required=True)
-            url = check.text(entry.get("url"), path + ("url",), required=True)
-            if url and not url.startswith(("https://", "http://")):
-                check.fail(path + ("url",), f"must start with https:// or http://, got {_shown(url)}")
-            sources.append(Source(title, url))
-    return tuple(sources)
+    found = (_source(check, item, ("sources", i)) for i, item in enumerate(value))
+    return tuple(source for source in found if source)
+
+
+def _source(check: _Checker, value: Any, path: tuple) -> Source | None:
+    if value is None:
+        return None
+    entry = check.mapping(value, path, SOURCE_KEYS, "title and url")
+    if not entry:
+        return None
+    title = check.text(entry.get("title"), path + ("title",), required=True)
+    url = check.text(entry.get("url"), path + ("url",), required=True)
+    if url and not url.startswith(("https://", "http://")):
+        check.fail(path + ("url",), f"must start with https:// or http://, got {_shown(url)}")
+    return Source(title, url)
 
 
 def _exercises(check: _Checker, value: Any, rest: float) -> tuple[Exercise, ...]:
@@ -270,10 +280,12 @@ def _exercise(check: _Checker, value: Any, path: tuple, rest: float) -> Exercise
     fields = check.mapping(value, path, EXERCISE_KEYS, "exercise fields (name, reps, hold, ...)")
     if not fields:
         return None
-    modes = [k for k in ("reps", "hold", "breathing") if fields.get(k) is not None]
+    modes = [k for k in ("reps", "hold", "breathing", "pause") if fields.get(k) is not None]
     if len(modes) != 1:
         found = " and ".join(modes) if modes else "none"
-        check.fail(path, f"needs exactly one of reps, hold or breathing, got {found}")
+        check.fail(path, f"needs exactly one of reps, hold, breathing or pause, got {found}")
+    if "pause" in modes and not fields.get("setup"):
+        check.fail(path + ("setup",), "is required with pause: it is what the step says")
     if fields.get("tempo") is not None and "reps" not in modes:
         check.fail(path + ("tempo",), "goes with reps")
     if fields.get("cycles") is not None and "breathing" not in modes:
@@ -288,12 +300,14 @@ def _exercise(check: _Checker, value: Any, path: tuple, rest: float) -> Exercise
         breathing=breathing,
         cycles=int(check.number(fields.get("cycles"), path + ("cycles",), CYCLES, whole=True,
                                 default=4 if breathing else 0)),
+        pause=float(check.number(fields.get("pause"), path + ("pause",), PAUSE_SECONDS, whole=False)),
         countdown=int(check.number(fields.get("countdown"), path + ("countdown",), COUNTDOWN,
                                    whole=True, unit="seconds", default=3)),
         sides=_sides(check, fields.get("sides"), path + ("sides",)),
         sets=int(check.number(fields.get("sets"), path + ("sets",), SETS, whole=True, default=1)),
         rest=float(check.number(fields.get("rest"), path + ("rest",), REST_SECONDS, whole=False,
                                 default=rest)),
+        source=_source(check, fields.get("source"), path + ("source",)),
     )
 
 

@@ -1,5 +1,6 @@
 """User settings from `config.toml` in the user config folder; command-line options win.
 
+    suggest_next = true   # after a completed session, name another routine you could do
     [speech]
     voice = "gmw/en-us"   # see `coach voices`
     rate = 150            # words per minute, 80 to 300
@@ -43,6 +44,13 @@ def voice_settings(path: Path, voice: str | None = None, rate: int | None = None
         rate=rate if rate is not None else speech.get("rate", VoiceSettings.rate),
         volume=volume if volume is not None else speech.get("volume", VoiceSettings.volume),
     )
+
+
+def suggest_next(path: Path) -> bool:
+    value = _read(path).get("suggest_next", False)
+    if not isinstance(value, bool):
+        raise CoachError(f"{path}: suggest_next: must be true or false, got {value!r}")
+    return value
 
 
 def _read(path: Path) -> dict:

@@ -115,6 +115,26 @@ class Console:
             if self.fd is None:
                 return None
 
+    def ask_choice(self, count: int, voice=None, wait: float = 20.0) -> int | None:
+        """A menu choice from 1 to `count`, typed (its number, then Enter) or said (with `voice`, a
+        source of heard choices); None on Enter, at the end of input, or after `wait` seconds of silence."""
+        self.answered_by = "keys"
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            for heard in voice.poll() if voice else []:
+                if heard.command is not None:
+                    self.answered_by = "voice"
+                    return int(heard.command)
+            typed = self._typed_within(POLL_SECONDS)
+            if typed is _NOTHING:
+                continue
+            if typed is None or not typed.strip():
+                return None
+            if typed.strip().isdigit() and 1 <= int(typed) <= count:
+                return int(typed)
+            self.out.write(f"Type a number from 1 to {count}, or press Enter to end.\n")
+        return None
+
     def _wait_for_answer(self, voice) -> str | int | None:
         """A typed line, a heard number, or None at the end of input (or after VOICE_WAIT with voice)."""
         if voice is None:

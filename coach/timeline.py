@@ -265,13 +265,15 @@ def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int, options: 
     b.open_unit("setup")
     _announce(b, exercise, set_no, side_no)
     b.close_unit()
-    if set_no == 0 and side_no == 0 and exercise.setup:  # its own segment: `next` skips the setup, not the set
+    if set_no == 0 and side_no == 0 and exercise.setup and not exercise.pause:  # `next` skips the setup, not the set
         b.close_segment(exercise.name, f"{exercise.name}, getting into position")
         b.open_segment()
     if exercise.reps:
         _reps(b, exercise)
     elif exercise.hold:
         _hold(b, exercise)
+    elif exercise.pause:
+        _pause(b, exercise)
     else:
         _breaths(b, exercise, options)
     b.close_segment(exercise.name, _block_label(exercise, set_no, side_no))
@@ -343,6 +345,13 @@ def _hold(b: _Builder, exercise: Exercise) -> None:
     b.wait_until(start + exercise.hold)
     b.say("And release.", CueKind.RELEASE, exercise.name)
     b.wait_until(b.t + 1.0)
+    b.close_unit()
+
+
+def _pause(b: _Builder, exercise: Exercise) -> None:
+    """Quiet after a step's words: the step is done in the user's own time."""
+    b.open_unit("your own time")
+    b.wait_until(b.t + exercise.pause)
     b.close_unit()
 
 

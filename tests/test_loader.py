@@ -94,7 +94,7 @@ def test_a_directory_given_as_a_routine_is_named_without_a_line(tmp_path):
     (b"- just\n- a list\n", "must be a mapping"),
     (b"title: x\n", "exercises: is required"),
     (b"title: x\nexercises: []\n", "at least one exercise"),
-    (b"title: x\nexercises:\n  - name: a\n", "needs exactly one of reps, hold or breathing"),
+    (b"title: x\nexercises:\n  - name: a\n", "needs exactly one of reps, hold, breathing or pause"),
     (b"title: x\nexercises:\n  - {name: a, reps: 3, hold: 5}\n", "got reps and hold"),
     (b"title: x\nexercises:\n  - {name: a, hold: .nan}\n", "from 1 to 300"),
     (b"title: x\nexercises:\n  - {name: a, hold: 100000}\n", "from 1 to 300"),
