@@ -88,6 +88,9 @@ def audit(event, args):
         connects.write(f"{args[0].family.name} {args[1]}\\n")
         connects.flush()
 sys.addaudithook(audit)
+control = socket.socket(socket.AF_UNIX)  # proves the hook sees a connect: the sound server's socket
+control.connect(__import__("os").environ["PULSE_SERVER"].removeprefix("unix:"))
+control.close()
 sys.argv = ["coach", *sys.argv[2:]]
 from coach.cli import main
 main()
@@ -121,4 +124,27 @@ def test_a_hands_free_session_runs_with_no_network_and_opens_no_internet_socket(
     commands = [e for e in log.events() if e["event"] == "command"]
     assert [(e["command"], e["source"]) for e in commands] == [("stop", "voice")]
     opened = connects.read_text().splitlines()
-    assert all(line.startswith("AF_UNIX") for line in opened), opened
+    assert opened and all(line.startswith("AF_UNIX") for line in opened), opened
+
+
+def test_a_bad_option_leaves_no_echo_canceller_behind(server, tmp_path, speech_cache):
+    done = subprocess.run([sys.executable, "-m", "coach", "run", "bird-dog", "--tones", "--no-rating"],
+                          env=coach_env(server, tmp_path, speech_cache), capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "--tones paces breaths" in done.stderr
+    assert _module(server, ECHO_CANCEL) is None
+
+
+def test_doctor_leaves_a_running_sessions_echo_canceller_alone(server, tmp_path, speech_cache):
+    process, log = start_session(server, tmp_path, speech_cache, "pelvic-tilt-90-90", "--no-rating")
+    try:
+        assert log.wait_for(lambda e: e["event"] == "speech_start", 30)
+        doctor = subprocess.run([sys.executable, "-m", "coach", "doctor"], env=coach_env(server, tmp_path, speech_cache),
+                                capture_output=True, text=True, timeout=120)
+        assert "echo canceller: module-echo-cancel is loaded by a running coach session" in doctor.stdout
+        time.sleep(1.5)  # the session's watcher would have seen its source go
+        assert not [e for e in log.events() if e["event"] == "listening_lost"]
+        process.communicate("q\n", timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -137,7 +138,7 @@ def choose_routine(options: RunOptions, console: Console, err: IO[str]) -> Routi
 def _sessions_or_none(folder: Path) -> list:
     """Every session, newest first; none if the history cannot be read (the session will say why)."""
     try:
-        history = open_history(folder)
+        history = History(folder / HISTORY_FILE)  # not recovered here: the session's recorder does it, and says so
     except CoachError:
         return []
     try:
@@ -196,8 +197,20 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
 
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> SessionResult:
     """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
+    build_timeline(routine, options=options.timeline)  # a bad option fails here, before any device is opened
     hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone)
-    speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
+    try:  # the echo canceller is unloaded however this ends (an error, Ctrl-C while the voice is prepared)
+        speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
+        try:
+            return _run_prepared(routine, options, console, hands_free, speaker, speech_length)
+        finally:
+            speaker.close()
+    finally:
+        hands_free.close()
+
+
+def _run_prepared(routine: Routine, options: RunOptions, console: Console, hands_free: HandsFree,
+                  speaker: Speaker, speech_length: SpeechLength) -> SessionResult:
     timeline = build_timeline(routine, speech_length, options.timeline)
     log = EventLog(options.log_path)
     tell = _Teller(console, log)
@@ -219,7 +232,8 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
             state = runner.run()
         finally:
             keys.close()
-            display.close()
+            with contextlib.suppress(OSError):  # after SIGHUP the terminal may be gone
+                display.close()
             for source in ports.sources[1:]:
                 source.close()
         if options.ask_ratings:
@@ -227,7 +241,5 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
             recorder.pain_after(after)
         return SessionResult(state.outcome or Outcome.STOPPED, runner.notices, recorder.failure)
     finally:
-        speaker.close()
-        hands_free.close()
         log.close()
         recorder.close()

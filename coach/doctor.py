@@ -56,7 +56,11 @@ def espeak() -> Finding:
 def sound_server() -> Finding:
     if not shutil.which("pactl"):
         return Finding("sound server", "fail", "pactl is not installed", "sudo apt-get install pulseaudio-utils")
-    done = subprocess.run(["pactl", "info"], capture_output=True, text=True, timeout=10)
+    try:
+        done = subprocess.run(["pactl", "info"], capture_output=True, text=True, timeout=10)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        return Finding("sound server", "fail", f"pactl info did not answer ({error})",
+                       "restart it: pulseaudio -k, then pulseaudio --start")
     if done.returncode != 0:
         return Finding("sound server", "fail", f"no answer ({done.stderr.strip() or 'pactl info failed'})",
                        "start it: pulseaudio --start (or, with PipeWire, install pipewire-pulse)")
@@ -109,8 +113,10 @@ def microphone() -> Finding:
 
 
 def echo_canceller() -> Finding:
-    from coach.audio.echo import EchoCancel
+    from coach.audio.echo import EchoCancel, in_use
 
+    if in_use():
+        return ok("echo canceller", "module-echo-cancel is loaded by a running coach session")
     echo = EchoCancel.load()
     if echo is None:
         return Finding("echo canceller", "warn", "module-echo-cancel did not load: commands are heard only "

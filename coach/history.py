@@ -132,9 +132,19 @@ class History:
     def insert_rows(self, table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:
         """Put rows saved from a damaged file back, ids and all (coach/recovery.py)."""
         marks = ", ".join("?" * len(columns))
-        self._db.execute("BEGIN")
-        self._db.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        self._db.execute("COMMIT")
+        self._transaction([(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)])
+
+    def _transaction(self, statements: list[tuple[str, list[tuple]]]) -> None:
+        """All the statements or none; a failure is a one-line error naming the file."""
+        try:
+            self._db.execute("BEGIN IMMEDIATE")
+            for statement, rows in statements:
+                self._db.executemany(statement, rows)
+            self._db.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self._db.in_transaction:
+                self._db.execute("ROLLBACK")
+            raise CoachError(f"cannot write the history file {self.path}: {error}") from None
 
     def start_session(self, routine: str, title: str, pain_before: int | None = None,
                       started_at: datetime | None = None) -> int:
@@ -165,10 +175,8 @@ class History:
 
     def delete(self, session_id: int) -> None:
         """Remove a session and its pain events, both or neither."""
-        self._db.execute("BEGIN IMMEDIATE")
-        self._db.execute("DELETE FROM pain_events WHERE session_id = ?", (session_id,))
-        self._db.execute("DELETE FROM sessions WHERE id = ?", (session_id,))
-        self._db.execute("COMMIT")
+        self._transaction([("DELETE FROM pain_events WHERE session_id = ?", [(session_id,)]),
+                           ("DELETE FROM sessions WHERE id = ?", [(session_id,)])])
 
     def recent(self, limit: int = 20) -> list[SessionRecord]:
         """The latest sessions, newest first."""

@@ -2,7 +2,8 @@
 
 A session must go on whatever happens to the file: a data folder that is read-only or full, or a
 write that fails mid-session, is said once (`tell`) and kept in `failure`, and the session runs on
-screen and aloud. Later writes are still tried, so space freed mid-session saves the rest.
+screen and aloud. Later writes are still tried once the session row exists, so space freed
+mid-session saves the rest; `failure` keeps the first problem, and `coach run` exits 1 for it.
 """
 
 from __future__ import annotations

@@ -12,6 +12,7 @@ import sqlite3
 from datetime import datetime
 from pathlib import Path
 
+from coach.errors import CoachError
 from coach.events import Outcome
 from coach.history import PAIN_COLUMNS, SESSION_COLUMNS, BrokenHistory, History
 
@@ -23,9 +24,12 @@ def open_or_recover(path: Path, now: datetime | None = None) -> History:
     try:
         return History(path)
     except BrokenHistory as broken:
-        aside = move_aside(path, now or datetime.now())
-        history = History(path)
-        sessions, pains = _copy_readable(aside, history)
+        try:
+            aside = move_aside(path, now or datetime.now())
+            history = History(path)
+            sessions, pains = _copy_readable(aside, history)
+        except (OSError, sqlite3.Error) as error:
+            raise CoachError(f"{broken}, and it could not be replaced: {error}") from None
         history.notice = (f"The history file was damaged ({broken.reason}). It is kept as {aside}; "
                           f"a new one was started with the {sessions} sessions and {pains} pain events "
                           "that could be read from it.")
@@ -44,7 +48,7 @@ def move_aside(path: Path, now: datetime) -> Path:
 
 def _copy_readable(damaged: Path, into: History) -> tuple[int, int]:
     try:
-        db = sqlite3.connect(f"file:{damaged}?mode=ro", uri=True)
+        db = sqlite3.connect(f"{damaged.resolve().as_uri()}?mode=ro", uri=True)
     except sqlite3.Error:
         return 0, 0
     try:

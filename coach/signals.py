@@ -29,7 +29,9 @@ def ending_signals_interrupt() -> Iterator[None]:
     def end(signal_number, _frame):
         raise Ended(signal_number)
 
-    previous = {number: signal.signal(number, end) for number in ENDING_SIGNALS}
+    # A signal ignored on purpose (`nohup coach run ...` ignores SIGHUP) stays ignored.
+    previous = {number: signal.signal(number, end) for number in ENDING_SIGNALS
+                if signal.getsignal(number) is not signal.SIG_IGN}
     try:
         yield
     finally:

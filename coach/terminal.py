@@ -109,7 +109,7 @@ class Console:
             if answer is None or not answer.strip():
                 self.out.write("\n" if answer is None else "")
                 return None
-            if answer.strip().isdigit() and 0 <= int(answer) <= 10:
+            if answer.strip().isdecimal() and 0 <= int(answer) <= 10:
                 return int(answer)
             self.out.write("Please answer with a whole number from 0 to 10, or press Enter to skip.\n")
             if self.fd is None:
@@ -130,7 +130,7 @@ class Console:
                 continue
             if typed is None or not typed.strip():
                 return None
-            if typed.strip().isdigit() and 1 <= int(typed) <= count:
+            if typed.strip().isdecimal() and 1 <= int(typed) <= count:
                 return int(typed)
             self.out.write(f"Type a number from 1 to {count}, or press Enter to end.\n")
         return None
@@ -222,7 +222,10 @@ class KeySource:
         if self._saved_mode is not None:
             import termios
 
-            termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+            try:
+                termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+            except (termios.error, OSError):
+                pass  # the terminal hung up (SIGHUP): there is nothing left to restore
             self._saved_mode = None
 
     def _read_terminal(self) -> str:

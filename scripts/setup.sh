@@ -46,7 +46,8 @@ fi
 
 bin="$HOME/.local/bin"
 mkdir -p "$bin"
-if [ ! -e "$bin/coach" ] || [ "$(readlink "$bin/coach")" = "$PWD/.venv/bin/coach" ]; then
+# A link to a coach checkout's .venv (this one or another) is coach's own: point it here.
+if [ ! -e "$bin/coach" ] && [ ! -L "$bin/coach" ] || [[ "$(readlink "$bin/coach")" == */.venv/bin/coach ]]; then
   ln -sf "$PWD/.venv/bin/coach" "$bin/coach"
   echo "coach is set up: $bin/coach links to $PWD/.venv/bin/coach"
   case ":$PATH:" in

@@ -107,3 +107,16 @@ def test_two_sessions_at_once_and_a_history_read_meanwhile_are_all_fine():
         _, err = process.communicate(timeout=60)
         assert process.returncode == 0, err
     assert [r["outcome"] for r in history()] == ["completed", "completed"]
+
+
+def test_a_hangup_ignored_on_purpose_stays_ignored():
+    process = subprocess.Popen([*COACH, *TEXT_SESSION], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # as nohup does
+    time.sleep(3.0)
+    process.send_signal(signal.SIGHUP)
+    time.sleep(1.0)
+    assert process.poll() is None, "nohup coach run ended when the terminal closed"
+    process.send_signal(signal.SIGTERM)
+    process.communicate(timeout=10)
+    assert process.returncode == 143

@@ -49,6 +49,11 @@ class EchoCancel:
         _pactl("unload-module", self.module)
 
 
+def in_use() -> bool:
+    """Whether a coach session's canceller is loaded now (coach doctor must not unload it)."""
+    return SOURCE in (source_names() or set())
+
+
 def source_names() -> set[str] | None:
     """The sound server's sources now; None where pactl cannot tell."""
     done = _pactl("list", "short", "sources")

@@ -141,8 +141,9 @@ class VoiceCommands:
         self._lock = threading.Lock()
         self._threads = [threading.Thread(target=self._listen, args=(ear,), name=f"coach-listen-{ear.name}",
                                           daemon=True) for ear in self._ears]
+        present = source_names() or set()  # an index or @DEFAULT_SOURCE@ names no source: not watched
         self._sources = {ear.name: name for ear, name in zip(self._ears, (device or default_source(), echo_free_device))
-                         if name}
+                         if name in present}
         self._threads.append(threading.Thread(target=self._watch_sources, name="coach-listen-sources", daemon=True))
         for thread in self._threads:
             thread.start()
