@@ -28,10 +28,15 @@ def history() -> list[dict]:
     return json.loads(coach("history", "--json").stdout)
 
 
+def _as_from_a_terminal() -> None:
+    """A shell on a terminal starts coach with the default for SIGHUP, even if this run ignores it (nohup)."""
+    signal.signal(signal.SIGHUP, signal.SIG_DFL)
+
+
 @pytest.mark.parametrize("ending, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
 def test_a_signal_saves_the_session_as_interrupted_with_its_length(ending, code):
     process = subprocess.Popen([*COACH, *TEXT_SESSION], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT)
+                               stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=_as_from_a_terminal)
     time.sleep(3.0)  # python starts, loads the routine and runs past 1 s even on a busy machine
     process.send_signal(ending)
     out, err = process.communicate(timeout=10)
