@@ -28,16 +28,29 @@ def history() -> list[dict]:
     return json.loads(coach("history", "--json").stdout)
 
 
+def _session_running(folder: Path, preexec_fn=None) -> subprocess.Popen:
+    """A --text session that has run for at least 1.5 s (however slowly this machine starts it)."""
+    log = folder / "session.jsonl"
+    process = subprocess.Popen([*COACH, *TEXT_SESSION, "--log", str(log)], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               preexec_fn=preexec_fn or _as_from_a_terminal)
+    deadline = time.monotonic() + 60
+    while not (log.exists() and "session_start" in log.read_text()) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.5)
+    return process
+
+
 def _as_from_a_terminal() -> None:
-    """A shell on a terminal starts coach with the default for SIGHUP, even if this run ignores it (nohup)."""
+    """A shell on a terminal starts coach with the defaults for SIGHUP and SIGINT, even where this run
+    ignores them (under nohup, or as a background job)."""
     signal.signal(signal.SIGHUP, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 @pytest.mark.parametrize("ending, code", [(signal.SIGINT, 130), (signal.SIGTERM, 143), (signal.SIGHUP, 129)])
-def test_a_signal_saves_the_session_as_interrupted_with_its_length(ending, code):
-    process = subprocess.Popen([*COACH, *TEXT_SESSION], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT, preexec_fn=_as_from_a_terminal)
-    time.sleep(3.0)  # python starts, loads the routine and runs past 1 s even on a busy machine
+def test_a_signal_saves_the_session_as_interrupted_with_its_length(ending, code, tmp_path):
+    process = _session_running(tmp_path)
     process.send_signal(ending)
     out, err = process.communicate(timeout=10)
     assert process.returncode == code
@@ -114,11 +127,8 @@ def test_two_sessions_at_once_and_a_history_read_meanwhile_are_all_fine():
     assert [r["outcome"] for r in history()] == ["completed", "completed"]
 
 
-def test_a_hangup_ignored_on_purpose_stays_ignored():
-    process = subprocess.Popen([*COACH, *TEXT_SESSION], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               stderr=subprocess.PIPE, text=True, cwd=ROOT,
-                               preexec_fn=lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # as nohup does
-    time.sleep(3.0)
+def test_a_hangup_ignored_on_purpose_stays_ignored(tmp_path):
+    process = _session_running(tmp_path, lambda: signal.signal(signal.SIGHUP, signal.SIG_IGN))  # as nohup does
     process.send_signal(signal.SIGHUP)
     time.sleep(1.0)
     assert process.poll() is None, "nohup coach run ended when the terminal closed"
