@@ -148,3 +148,15 @@ def test_doctor_leaves_a_running_sessions_echo_canceller_alone(server, tmp_path,
         if process.poll() is None:
             process.kill()
     assert process.returncode == 0
+
+
+def test_a_machine_whose_only_input_is_the_speakers_monitor_has_no_microphone(server, tmp_path, speech_cache):
+    server.pactl("set-default-source", "spk.monitor")
+    done = subprocess.run([sys.executable, "-m", "coach", "run", "pelvic-tilt-90-90", "--no-rating"],
+                          env=coach_env(server, tmp_path, speech_cache), input="\n" * 5 + "q\n", capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert "no microphone: PulseAudio has no input to record from (its only input is the speaker's monitor); " \
+           "going on with keys." in done.stdout
+    assert "say pain" not in done.stdout
+    assert _module(server, ECHO_CANCEL) is None

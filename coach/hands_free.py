@@ -19,10 +19,14 @@ NO_ECHO_CANCEL = ("No echo canceller in the sound server (module-echo-cancel), s
 
 class HandsFree:
     def __init__(self, listening: bool, audio_out: bool, microphone: str | None):
-        self.listening = listening
+        from coach.audio.echo import default_is_monitor
+
+        # A machine with no microphone offers only its output's monitor: nothing to listen to.
+        self.wanted = listening
+        self.listening = listening and bool(microphone or not default_is_monitor())
         self.microphone = microphone
         self.echo = None
-        if listening and audio_out:
+        if self.listening and audio_out:
             from coach.audio.echo import EchoCancel
 
             self.echo = EchoCancel.load(microphone)
@@ -34,8 +38,8 @@ class HandsFree:
 
     def listen(self, speaker, log: EventLog, out: IO[str]) -> list:
         """The voice command source, or none (after one line saying why) when there is no microphone."""
-        if not self.listening:
-            return []
+        if not self.wanted:
+            return []  # --no-listen; with no microphone, opening it below says why
         try:
             from coach.audio.voice import VoiceCommands
 

@@ -35,7 +35,14 @@ elif pgrep -x pipewire >/dev/null 2>&1; then
   echo "PipeWire runs without its PulseAudio service: install pipewire-pulse (coach talks to it)"
 else
   install_packages pulseaudio
-  echo "No sound server answered: PulseAudio is installed (a desktop session starts it; otherwise: pulseaudio --start)"
+  # A desktop session starts PulseAudio itself; on a machine without one (a server, a container)
+  # start it now, so `coach run` speaks (into a silent output if there is no sound card).
+  pulseaudio --start --exit-idle-time=-1 >/dev/null 2>&1 || true
+  if pactl info >/dev/null 2>&1; then
+    echo "No sound server answered: PulseAudio is installed and started ($(pactl get-default-sink 2>/dev/null))"
+  else
+    echo "No sound server answered: PulseAudio is installed; start it with: pulseaudio --start"
+  fi
 fi
 
 [ -x .venv/bin/python ] || python3 -m venv .venv

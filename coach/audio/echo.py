@@ -62,6 +62,12 @@ def source_names() -> set[str] | None:
     return {line.split("\t")[1] for line in done.stdout.splitlines() if line.count("\t") >= 1}
 
 
+def default_is_monitor() -> bool:
+    """Whether the default input is an output's monitor: what a machine with no microphone offers.
+    Recording it would hear only the coach itself, so it is not taken for a microphone."""
+    return (default_source() or "").endswith(".monitor")
+
+
 def default_source() -> str | None:
     done = _pactl("get-default-source")
     return done.stdout.strip() or None if done and done.returncode == 0 else None

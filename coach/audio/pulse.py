@@ -114,6 +114,10 @@ class PulseCapture:
     """A mono 16-bit capture stream from the default source, read in blocks of `block_seconds`."""
 
     def __init__(self, rate: int, block_seconds: float, name: str = "coach", device: str | None = None):
+        from coach.audio.echo import default_is_monitor
+
+        if device is None and default_is_monitor():
+            raise DeviceError(NO_MICROPHONE.format(detail="its only input is the speaker's monitor"))
         self._lib = _library()
         spec = _SampleSpec(PA_SAMPLE_S16LE, rate, 1)
         self.block_bytes = int(rate * block_seconds) * 2
