@@ -119,13 +119,13 @@ def choose_routine(options: RunOptions, console: Console, err: IO[str]) -> Routi
     routines = {entry.name: routine for entry, routine in load_all() if isinstance(routine, Routine)}
     names = by_use(list(routines), _sessions_or_none(options.data_dir))[:MENU_SIZE]
     titles = [routines[name].title for name in names]
-    listening = options.timeline.listening and not options.text_only
+    hands_free = HandsFree(options.timeline.listening, audio_out=False, microphone=options.microphone)
+    listening = hands_free.listening and not options.text_only
     console.out.write((content.MENU_QUESTION if listening else content.MENU_QUESTION_KEYS) + "\n")
     for number, (name, title) in enumerate(zip(names, titles), start=1):
         console.out.write(f"  {number}  {title} ({name})\n")
     console.out.write(f"  (all {len(routines)} routines: coach list; then coach run NAME)\n")
     spoken = content.menu_spoken(titles)
-    hands_free = HandsFree(options.timeline.listening, audio_out=False, microphone=options.microphone)
     speaker = SilentSpeaker() if options.text_only else _speaker_for([spoken], options, err)
     try:
         choice = hands_free.ask_choice(spoken, titles, speaker, console, CHOICE_WAIT / options.speed)
