@@ -129,11 +129,14 @@ def coach_lines() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", default=list(PARTS), choices=list(PARTS))
+    parser.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)")
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "out")
     args = parser.parse_args()
+    unknown = set(args.parts) - set(PARTS)
+    if unknown:  # not argparse's `choices`: with nargs="*" Python 3.11 refuses no parts given
+        parser.error(f"unknown part {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    for part in args.parts:
+    for part in args.parts or list(PARTS):
         synthesize_part(part, args.out / f"{part}.npz")
 
 
