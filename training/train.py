@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from training.model import CONTEXT, HIDDEN
+from training.model import CONTEXT, HIDDEN, build
 from training.texts import CLASSES
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,24 +55,14 @@ def normalised(embeddings: np.ndarray) -> np.ndarray:
     return embeddings / (np.linalg.norm(embeddings, axis=-1, keepdims=True) + 1e-6)
 
 
-def build(torch, hidden_sizes=HIDDEN):
-    layers, size = [], CONTEXT * 96
-    for hidden in hidden_sizes:
-        layers += [torch.nn.Linear(size, hidden), torch.nn.ReLU(), torch.nn.Dropout(0.3)]
-        size = hidden
-    return torch.nn.Sequential(*layers, torch.nn.Linear(size, len(CLASSES)))
-
-
 def prepared(torch, x, centre: bool):
     """(batch, CONTEXT, 96) windows as the network takes them: each window's mean taken away when
     `centre` (what stays the same over 2 s, the voice and the room, says nothing of the word)."""
-    if centre:
-        x = x - x.mean(dim=1, keepdim=True)
-    return x.reshape(len(x), -1)
+    return x - x.mean(dim=1, keepdim=True) if centre else x
 
 
 def train(features: dict, keep_clip: np.ndarray, epochs: int, seed: int, weight_power: float = 0.5,
-          hidden=HIDDEN, centre: bool = False):
+          hidden=HIDDEN, centre: bool = False, shape: str = "dense", mixup: float = 0.0):
     import torch
 
     torch.manual_seed(seed)
@@ -82,9 +72,9 @@ def train(features: dict, keep_clip: np.ndarray, epochs: int, seed: int, weight_
     counts = np.bincount(labels, minlength=len(CLASSES))
     weight = torch.tensor(np.where(counts > 0, counts.sum() / np.maximum(counts, 1), 0.0) ** weight_power,
                           dtype=torch.float32)
-    model = build(torch, hidden)
+    model = build(torch, shape, len(CLASSES), hidden)
     optimiser = torch.optim.AdamW(model.parameters(), lr=1e-3, weight_decay=1e-3)
-    loss_of = torch.nn.CrossEntropyLoss(weight=weight / weight.mean(), label_smoothing=0.05)
+    loss_of = torch.nn.CrossEntropyLoss(weight=weight / weight.mean(), label_smoothing=0.05, reduction="none")
     offsets = torch.arange(-CONTEXT + 1, 1)
     for epoch in range(epochs):
         model.train()
@@ -93,7 +83,15 @@ def train(features: dict, keep_clip: np.ndarray, epochs: int, seed: int, weight_
             x = table[torch.from_numpy(index[batch])[:, None] + offsets]  # (batch, CONTEXT, 96)
             mask = torch.rand(x.shape[0], CONTEXT, 1) < 0.1  # time masking
             x = prepared(torch, x * ~mask, centre)
-            loss = loss_of(model(x), torch.from_numpy(labels[batch]))
+            target = torch.from_numpy(labels[batch])
+            if mixup:  # a blend of two windows, its target the same blend: smoother boundaries
+                share = torch.from_numpy(rng.beta(mixup, mixup, len(batch)).astype(np.float32))
+                other = torch.from_numpy(rng.permutation(len(batch)))
+                x = share[:, None, None] * x + (1 - share[:, None, None]) * x[other]
+                scores = model(x)
+                loss = (share * loss_of(scores, target) + (1 - share) * loss_of(scores, target[other])).mean()
+            else:
+                loss = loss_of(model(x), target).mean()
             optimiser.zero_grad()
             loss.backward()
             optimiser.step()
@@ -103,17 +101,27 @@ def train(features: dict, keep_clip: np.ndarray, epochs: int, seed: int, weight_
     return model
 
 
-def save(model, path: Path, centre: bool) -> None:
-    linear = [layer for layer in model if hasattr(layer, "weight")]
+def save(models: list, path: Path, centre: bool) -> None:
+    """numpy arrays of each member's layers in order: dense weights as (in, out), convolutions as
+    (width, in, out) with their dilation; weights in float16 (half the size, the same decisions)."""
+    import torch
+
     arrays = {}
-    for n, layer in enumerate(linear):
-        arrays[f"w{n}"] = layer.weight.detach().numpy().T.astype(np.float32)
-        arrays[f"b{n}"] = layer.bias.detach().numpy().astype(np.float32)
-    np.savez(path, classes=np.array(CLASSES), context=CONTEXT, centre=centre, **arrays)
+    for k, model in enumerate(models):
+        layers = [layer for layer in model if hasattr(layer, "weight")]
+        for n, layer in enumerate(layers):
+            weight = layer.weight.detach().numpy()
+            if isinstance(layer, torch.nn.Conv1d):
+                arrays[f"m{k}_w{n}"] = weight.transpose(2, 1, 0).astype(np.float16)
+                arrays[f"m{k}_dilation{n}"] = np.array(layer.dilation[0])
+            else:
+                arrays[f"m{k}_w{n}"] = weight.T.astype(np.float16)
+            arrays[f"m{k}_b{n}"] = layer.bias.detach().numpy().astype(np.float32)
+    np.savez(path, classes=np.array(CLASSES), context=CONTEXT, centre=centre, members=len(models), **arrays)
     print(f"saved {path} ({path.stat().st_size / 1024:.0f} KB)")
 
 
-def scene_scores(model, features: dict, keep_scene: np.ndarray, centre: bool) -> list[tuple[int, np.ndarray]]:
+def scene_scores(models: list, features: dict, keep_scene: np.ndarray, centre: bool) -> list[tuple[int, np.ndarray]]:
     """(label of the clip, probabilities at every step with full context) of each chosen scene."""
     import torch
 
@@ -125,7 +133,8 @@ def scene_scores(model, features: dict, keep_scene: np.ndarray, centre: bool) ->
             start, end = ends[scene] - features["scene_lengths"][scene], ends[scene]
             index = torch.arange(start + CONTEXT - 1, end)
             x = prepared(torch, table[index[:, None] + torch.arange(-CONTEXT + 1, 1)], centre)
-            out.append((int(features["clip_labels"][features["clip"][start]]), torch.softmax(model(x), -1).numpy()))
+            probabilities = torch.stack([torch.softmax(model(x), -1) for model in models]).mean(0)
+            out.append((int(features["clip_labels"][features["clip"][start]]), probabilities.numpy()))
     return out
 
 
@@ -147,11 +156,11 @@ def verdict(best: np.ndarray, threshold: float = 0.5, pain_threshold: float = 0.
     return index if best[index] >= (pain_threshold if index == pain else threshold) else 0
 
 
-def held_out_report(model, features: dict, keep_clip: np.ndarray, name: str, centre: bool) -> dict:
+def held_out_report(models: list, features: dict, keep_clip: np.ndarray, name: str, centre: bool) -> dict:
     """On the held-out voices' scenes: recall of commands, the share of short non-commands taken
     for one, and false alarms an hour of ordinary speech."""
     scene_clip = features["clip"][np.cumsum(features["scene_lengths"]) - 1]
-    scored = scene_scores(model, features, ~keep_clip[scene_clip], centre)
+    scored = scene_scores(models, features, ~keep_clip[scene_clip], centre)
     commands = [verdict(p.max(axis=0)) == label for label, p in scored if label > 0]
     short = [verdict(p.max(axis=0)) > 0 for label, p in scored if label == 0 and len(p) < SHORT_STEPS]
     speech = [p for label, p in scored if label == 0 and len(p) >= SHORT_STEPS]
@@ -182,15 +191,19 @@ def main() -> None:
     parser.add_argument("--weight-power", type=float, default=0.0, help="class weights: (all / class count) ** this")
     parser.add_argument("--hidden", type=int, nargs="+", default=list(HIDDEN))
     parser.add_argument("--no-centre", dest="centre", action="store_false", help="keep each window's mean")
+    parser.add_argument("--shape", choices=("dense", "conv"), default="dense")
+    parser.add_argument("--mixup", type=float, default=0.0, help="blend windows, Beta(this, this) shares (0: off)")
+    parser.add_argument("--members", type=int, default=1, help="networks averaged, seeds seed, seed + 1, ...")
     args = parser.parse_args()
     features = dict(np.load(args.features))
     voices = features["voices"]
     keep_clip = np.array([not any(str(v).startswith(h) for h in args.hold_out) for v in voices])
-    model = train(features, keep_clip, args.epochs, args.seed, args.weight_power, args.hidden, args.centre)
+    models = [train(features, keep_clip, args.epochs, args.seed + k, args.weight_power, args.hidden, args.centre,
+                    args.shape, args.mixup) for k in range(args.members)]
     if args.hold_out:
-        held_out_report(model, features, keep_clip, " ".join(args.hold_out), args.centre)
+        held_out_report(models, features, keep_clip, " ".join(args.hold_out), args.centre)
     else:
-        save(model, args.out, args.centre)
+        save(models, args.out, args.centre)
 
 
 if __name__ == "__main__":

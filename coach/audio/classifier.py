@@ -1,4 +1,5 @@
-"""The command classifier: a small network over the last 16 speech embeddings, run with numpy.
+"""The command classifier: a few small networks over the last 16 speech embeddings, run with
+numpy, their probabilities averaged.
 
 Its weights (models/commands.npz) are trained by training/train.py; this module only runs them.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 WEIGHTS = Path(__file__).with_name("models") / "commands.npz"
 
@@ -17,18 +19,43 @@ class CommandModel:
         with np.load(path) as weights:
             self.classes = tuple(str(c) for c in weights["classes"])
             self.context = int(weights["context"])
-            self.centre = bool(weights["centre"]) if "centre" in weights else False
-            self._layers = [(weights[f"w{n}"], weights[f"b{n}"]) for n in range(sum(k[0] == "w" and k[1:].isdigit() for k in weights))]
+            self.centre = bool(weights["centre"])
+            self._members = [_layers(weights, f"m{k}_") for k in range(int(weights["members"]))]
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Class probabilities for each window of `context` embeddings, given (windows, context, 96)."""
         x = embeddings / (np.linalg.norm(embeddings, axis=-1, keepdims=True) + 1e-6)
         if self.centre:  # what stays the same over the window (voice, room) says nothing of the word
             x = x - x.mean(axis=1, keepdims=True)
-        x = x.reshape(len(x), -1)
-        for n, (weight, bias) in enumerate(self._layers):
+        return np.mean([_softmax(_scores(x, layers)) for layers in self._members], axis=0)
+
+
+def _layers(weights, prefix: str) -> list[tuple[np.ndarray, np.ndarray, int]]:
+    """(weight, bias, dilation) of each layer; dilation 0 for a dense layer."""
+    count = sum(1 for key in weights if key.startswith(f"{prefix}b"))
+    return [(weights[f"{prefix}w{n}"].astype(np.float32), weights[f"{prefix}b{n}"],
+             int(weights[f"{prefix}dilation{n}"]) if f"{prefix}dilation{n}" in weights else 0) for n in range(count)]
+
+
+def _scores(x: np.ndarray, layers: list) -> np.ndarray:
+    """Runs (windows, time, features) through the layers: convolutions over time, then dense ones
+    on the flattened result (flattened feature by feature, as torch does after a convolution)."""
+    convolved = False
+    for n, (weight, bias, dilation) in enumerate(layers):
+        if dilation:
+            width = weight.shape[0]
+            taps = sliding_window_view(x, (width - 1) * dilation + 1, axis=1)[..., ::dilation]  # (w, t, in, width)
+            x = np.einsum("ntiw,wio->nto", taps, weight) + bias
+            convolved = True
+        else:
+            if x.ndim == 3:
+                x = (x.transpose(0, 2, 1) if convolved else x).reshape(len(x), -1)
             x = x @ weight + bias
-            if n < len(self._layers) - 1:
-                x = np.maximum(x, 0.0)
-        x = np.exp(x - x.max(axis=1, keepdims=True))
-        return x / x.sum(axis=1, keepdims=True)
+        if n < len(layers) - 1:
+            x = np.maximum(x, 0.0)
+    return x
+
+
+def _softmax(x: np.ndarray) -> np.ndarray:
+    x = np.exp(x - x.max(axis=1, keepdims=True))
+    return x / x.sum(axis=1, keepdims=True)
