@@ -22,7 +22,7 @@ from typing import Callable
 
 import numpy as np
 
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Endpointer, whole_frames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
@@ -74,6 +74,9 @@ def _decoder(vocabulary: Vocabulary):
 class SphinxRecognizer:
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard (or, with
     the NUMBERS vocabulary, the ratings: Heard.command is then an int)."""
+
+    decision_seconds = HANGOVER
+    """From the end of the words to the decision."""
 
     def __init__(self, vocabulary: Vocabulary = COMMANDS, decoder=None) -> None:
         self._vocabulary = vocabulary

@@ -1,7 +1,7 @@
 """The microphone as a CommandSource: a thread per ear records and hears, the runner polls what was heard.
 
 Recording never waits for the runner, and the runner never waits for the microphone: a command
-is queued the moment the recognizer decides (HANGOVER after the last word).
+is queued the moment the recognizer decides (its `decision_seconds` after the last word).
 
 Two ears, because the echo canceller is good at one job and poor at the other (measured in
 bench/handsfree.py and audio_tests/test_hands_free.py):
@@ -39,7 +39,7 @@ from typing import Protocol
 import numpy as np
 
 from coach.audio.echo import default_source, source_names
-from coach.audio.endpoint import HANGOVER, MIN_LEVEL
+from coach.audio.endpoint import MIN_LEVEL
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, recognizer_for
 from coach.errors import DeviceError
@@ -251,7 +251,7 @@ class VoiceCommands:
     def _users_voice(self, ear: _Ear) -> bool:
         """Whether the utterance the echo-free ear just heard was the user's voice."""
         plain = self._ears[0].mean_energy(ear.started, ear.now)
-        return not own_echo(ear.now - ear.started - HANGOVER, ear.mean_energy(ear.started, ear.now), plain)
+        return not own_echo(ear.now - ear.started - ear.recognizer.decision_seconds, ear.mean_energy(ear.started, ear.now), plain)
 
     def _utterance(self, ear: _Ear, what: str, text: str) -> None:
         if what == "start":
