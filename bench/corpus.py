@@ -8,7 +8,7 @@ files of dense ordinary speech: every built-in routine's cue text, the warning s
 sentences full of near-miss words (paint, plain, pack, step, report, ...). Conditions: clean,
 white or pink noise at 10 dB SNR, reverb, reverb plus noise.
 
-Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts sox
+Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts fortunes sox
 Run: .venv/bin/python bench/corpus.py [--out bench/out/corpus]   (a few minutes on 2 cores)
 Writes WAV files (16 kHz mono) and manifest.jsonl: file, split, kind, command, word_end, ...; for
 ordinary speech, `said`: [command, start, end] of each sentence that says a command phrase.

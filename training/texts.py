@@ -49,6 +49,8 @@ NEAR_MISSES = ["paws", "pose", "cause", "pours", "pass", "purse", "boss", "appla
 
 def fortune_sentences(split: str) -> list[str]:
     """Plain sentences of 3 to 18 words from the installed fortunes files, those of this split."""
+    if not FORTUNES.is_dir():
+        raise SystemExit(f"{FORTUNES} is missing: apt-get install fortunes")
     found: dict[str, None] = {}
     for path in sorted(FORTUNES.glob("*")):
         if path.suffix or not path.is_file():
