@@ -18,6 +18,13 @@ class Command(str, Enum):
     PAIN = "pain"
 
 
+class Toggle:
+    """The space key: pause when running, resume otherwise."""
+
+
+TOGGLE = Toggle()
+
+
 class Status(str, Enum):
     RUNNING = "running"
     PAUSED = "paused"

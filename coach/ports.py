@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from coach.events import Command, Heard, Outcome
+from coach.events import Command, Heard, Outcome, Toggle
 
 
 class Clock(Protocol):
@@ -33,7 +33,7 @@ class Speaker(Protocol):
 class CommandSource(Protocol):
     source: str
 
-    def poll(self) -> list[Command | Heard]:
+    def poll(self) -> list[Command | Toggle | Heard]:
         """Commands since the last poll, oldest first; never blocks. Raises DeviceError once if the
         source is lost (the runner then drops it and goes on with the others)."""
 

@@ -9,7 +9,7 @@ from coach import content, session
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
 from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded,
-                          SessionEnded, SpeechCut, Status, StatusChanged)
+                          SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
 from coach.ports import Clock, CommandSource, Display, SessionRecorder, Speaker
 from coach.session import SessionState
 from coach.timeline import Timeline
@@ -20,13 +20,6 @@ TICK = 0.02
 SAVE_EVERY = 5.0
 # At the end, how long to let the last words finish.
 LAST_WORDS_TIMEOUT = 30.0
-
-
-class Toggle:
-    """The space key: pause when running, resume otherwise."""
-
-
-TOGGLE = Toggle()
 
 
 class SilentSpeaker:

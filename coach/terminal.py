@@ -10,8 +10,7 @@ import threading
 import time
 from typing import IO
 
-from coach.events import Command
-from coach.runner import TOGGLE, Toggle
+from coach.events import TOGGLE, Command, Toggle
 
 KEYS: dict[str, Command | Toggle] = {
     " ": TOGGLE, "n": Command.NEXT, "b": Command.BACK, "r": Command.REPEAT,
