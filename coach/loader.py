@@ -1,7 +1,7 @@
 """The only module that imports yaml: routine file -> plain data with line marks -> Routine.
 
 YAML is composed to nodes first, so every value keeps the line it came from and a
-problem found later (in routine.py) can name the exact line.
+problem found later (in validation.py) can name the exact line.
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from typing import Any
 import yaml
 
 from coach.errors import Problem, RoutineError
-from coach.routine import Routine, build_routine, field_path
+from coach.routine import Routine
+from coach.validation import build_routine, field_path
 
 MAX_FILE_BYTES = 1_000_000
 

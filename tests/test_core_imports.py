@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coach"
-CORE = {"coach.routine", "coach.timeline", "coach.session", "coach.events", "coach.content",
+CORE = {"coach.routine", "coach.validation", "coach.timeline", "coach.session", "coach.events", "coach.content",
         "coach.phrases", "coach.errors", "coach.ports"}
 # What the core may import from the standard library: nothing that reads, writes, waits or talks.
 PURE_STDLIB = {"__future__", "bisect", "dataclasses", "difflib", "enum", "functools", "math", "re", "typing",
