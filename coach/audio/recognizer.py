@@ -5,9 +5,9 @@ Every 80 ms of an utterance, the speech embedding (embedding.py) summarises the 
 sound, and the command classifier (classifier.py) looks at the last 16 summaries (about 2 s)
 and says how likely each command is to have just been said, against "other": ordinary talk,
 near-miss words, numbers, noise, the coach's own cues. When the utterance ends (the endpointer's
-HANGOVER, 0.2 s, after the last word, then DECIDE_AFTER_STEPS more steps), the command with the
-highest probability seen in it is heard if that probability passes its threshold; pain first,
-whenever it passes its own.
+HANGOVER, 0.2 s, after the last word, then DECIDE_AFTER_STEPS more steps unless a command is
+already SURE), the command with the highest probability seen in it is heard if that probability
+passes its threshold; pain first, whenever it passes its own.
 
 Why decide at the end of the utterance, not at the classifier's first peak: a sentence that
 begins with a command word ("Next, bring your knee up") looks like the command until the next
@@ -47,17 +47,21 @@ SAME_AGAIN_SECONDS = 1.5
 # The classifier is surest a little after a word ends (it was trained to answer up to 0.32 s
 # later), and in noise the endpointer can hear one command as two pieces: the decision waits
 # this many 80 ms steps after the endpointer's end, and speech that starts again before it is
-# the same utterance. On the development split of bench/corpus.py, 0 -> 1 -> 2 -> 4 steps gave
-# recall 0.75 -> 0.87 -> 0.89 -> 0.91 (in noise 0.56 -> 0.70-0.85 -> 0.78-0.90) at the same false
-# alarms, latency p95 314 -> 371 -> 448 -> 602 ms.
+# the same utterance; unless a command is already SURE by the end, then it is decided at once.
+# On the development split of bench/corpus.py (recall, latency p50 / p95 after the word):
+# no wait 0.72, 179 / 317 ms; 2 steps 0.90, 315 / 447; 3 steps 0.93, 389 / 522 (in noise 0.51-0.67
+# -> 0.88-0.94); at once when SURE 0.8, else after 2 steps: 0.90, 191 / 344; after 3: 0.93,
+# 198 / 395. False alarms on sentences were the same in all, but 3 steps took more lone near-miss
+# words (awb's "pack" as back, in audio_tests/test_recognizer_audio.py), so 2.
 DECIDE_AFTER_STEPS = 2
+SURE = 0.8
 
 
 class CommandRecognizer:
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard."""
 
     decision_seconds = HANGOVER + DECIDE_AFTER_STEPS * STEP / RATE
-    """From the end of the words to the decision."""
+    """From the end of the words to the decision: the longest wait, then that of the last decision."""
 
     def __init__(self, model: CommandModel | None = None, embedding: SpeechEmbedding | None = None) -> None:
         self._model = model or CommandModel()
@@ -84,6 +88,7 @@ class CommandRecognizer:
         self._started = 0.0
         self._talk = False
         self._decide_at: int | None = None
+        self._ended = 0
         self._last: tuple[float, Command] | None = None
         self.consumed = 0
         """Samples seen so far."""
@@ -121,8 +126,10 @@ class CommandRecognizer:
             self._talk = True
             self._tell("talk")
         if change and change.kind == "end":
-            self._decide_at = self.consumed + DECIDE_AFTER_STEPS * STEP
+            self._decide_at = self.consumed + (0 if self._best[1:].max() >= SURE else DECIDE_AFTER_STEPS * STEP)
+            self._ended = self.consumed
         if self._decide_at is not None and self.consumed >= self._decide_at:
+            self.decision_seconds = HANGOVER + (self.consumed - self._ended) / RATE
             heard = None if self._talk else self._verdict()
             self._best, self._decide_at = None, None
             return heard
