@@ -104,6 +104,8 @@ class RunOptions:
     timeline: TimelineOptions = TimelineOptions()
     """Its `listening` says whether to open the microphone for spoken commands."""
     microphone: str | None = None
+    personal: bool = True
+    """Hear commands with your learned voice too (coach learn), if there is one."""
 
 
 # `coach run` with no routine: how many routines the menu offers, and how long it waits for a choice.
@@ -195,10 +197,20 @@ def prepare_speech(routine: Routine, options: RunOptions, err: IO[str],
     return speaker, speaker.length
 
 
+def _personal_voice(options: RunOptions):
+    """Your learned voice, when the session listens for commands and it is wanted."""
+    if not (options.timeline.listening and options.personal):
+        return None
+    from coach.audio.personal import yours
+
+    return yours(options.data_dir)
+
+
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> SessionResult:
     """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
     build_timeline(routine, options=options.timeline)  # a bad option fails here, before any device is opened
-    hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone)
+    hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone,
+                           _personal_voice(options))
     try:  # the echo canceller is unloaded however this ends (an error, Ctrl-C while the voice is prepared)
         speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
         try:

@@ -151,6 +151,7 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--text", is_flag=True, help="Follow the session on screen only, with no sound.")
 @click.option("--no-listen", is_flag=True, help="Do not open the microphone; keys only.")
 @click.option("--microphone", help="PulseAudio source to listen on (default: the default input).")
+@click.option("--no-personal", is_flag=True, help="Do not use the voice learned by `coach learn`.")
 @click.option("--voice", help="eSpeak NG voice id (see `coach voices`).")
 @click.option("--rate", type=click.IntRange(80, 300), help="Speech rate in words per minute (80-300, default 160).")
 @click.option("--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume from 0.0 to 1.0.")
@@ -160,7 +161,8 @@ def validate(files: tuple[str, ...]) -> None:
 @data_dir_option
 @click.pass_context
 def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | None, rating: bool | None,
-        bedtime: bool, minutes: float | None, tones: bool, text: bool, no_listen: bool, microphone: str | None, voice: str | None, rate: int | None, volume: float | None,
+        bedtime: bool, minutes: float | None, tones: bool, text: bool, no_listen: bool, microphone: str | None,
+        no_personal: bool, voice: str | None, rate: int | None, volume: float | None,
         log_path: str | None, speed: float) -> None:
     """Run a session of ROUTINE (a name from `coach list`, or a YAML file). With no ROUTINE, a
     short menu is shown and said: choose by number or name, by voice or keys.
@@ -199,7 +201,7 @@ def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | Non
     options = RunOptions(folder, rating if rating is not None else not bedtime, log_path,
                          speed, text, settings.for_bedtime() if bedtime else settings,
                          timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
-                         microphone=microphone)
+                         microphone=microphone, personal=not no_personal)
     result = run_session(chosen, options, console, sys.stderr)
     for notice in result.notices:
         click.echo(f"Note: {notice}", err=True)
@@ -335,17 +337,22 @@ def _history_line(record) -> str:
 @main.command(short_help="Print the commands heard in audio files.")
 @click.argument("files", nargs=-1, required=True)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per detection: file, command, time.")
-def detect(files: tuple[str, ...], as_json: bool) -> None:
+@click.option("--no-personal", is_flag=True, help="Do not use the voice learned by `coach learn`.")
+@data_dir_option
+@click.pass_context
+def detect(ctx: click.Context, files: tuple[str, ...], as_json: bool, no_personal: bool) -> None:
     """Stream audio FILES through the live recognizer and print each command heard.
 
     The time is the audio consumed when the command was heard. WAV of any width (8, 16, 24,
     32-bit, float), FLAC and OGG are read; other rates and channel counts are converted to 16 kHz
     mono. A file that cannot be read is reported and skipped.
     """
+    from coach.app import data_dir
+    from coach.audio.personal import yours
     from coach.audio.recognizer import CommandRecognizer, detect_in
     from coach.audio.wavin import NotAudio, read_audio
 
-    recognizer, failed = CommandRecognizer(), False
+    recognizer, failed = CommandRecognizer(personal=yours(data_dir(ctx.obj["data_dir"]), not no_personal)), False
     for file in files:
         try:
             clip = read_audio(file)
@@ -367,14 +374,53 @@ def detect(files: tuple[str, ...], as_json: bool) -> None:
 @main.command(short_help="Check your microphone: print each command heard.")
 @click.option("--microphone", "--device", "device", help="PulseAudio source to listen on (default: the default input).")
 @click.option("--seconds", type=click.FloatRange(0.1), hidden=True, help="Stop after this long (for tests).")
-def listen(device: str | None, seconds: float | None) -> None:
+@click.option("--no-personal", is_flag=True, help="Do not use the voice learned by `coach learn`.")
+@data_dir_option
+@click.pass_context
+def listen(ctx: click.Context, device: str | None, seconds: float | None, no_personal: bool) -> None:
     """Listen to the microphone and print each command heard, with a level meter.
 
     Use it to check your microphone and room before a session. Ctrl-C ends it.
     """
+    from coach.app import data_dir
+    from coach.audio.personal import yours
     from coach.listening import listen as run_listener
 
-    run_listener(click.get_text_stream("stdout"), device, seconds)
+    personal = yours(data_dir(ctx.obj["data_dir"]), not no_personal)
+    run_listener(click.get_text_stream("stdout"), device, seconds, personal)
+
+
+@main.command(short_help="Teach coach your voice, in about a minute.")
+@click.option("--from", "source", type=click.Path(exists=True, file_okay=False),
+              help="Learn from audio files in this folder (pause-1.wav, ..., other-1.wav) instead of the microphone.")
+@click.option("--status", "show_status", is_flag=True, help="Say when your voice was learned, and from what.")
+@click.option("--forget", "forget_it", is_flag=True, help="Remove your learned voice, and any audio kept.")
+@click.option("--keep-audio", is_flag=True, help="Also keep the takes' audio (to learn again later).")
+@click.option("--microphone", help="PulseAudio source to listen on (default: the default input).")
+@data_dir_option
+@click.pass_context
+def learn(ctx: click.Context, source: str | None, show_status: bool, forget_it: bool, keep_audio: bool,
+          microphone: str | None) -> None:
+    """Teach coach your voice: say each command three times, talk for 20 seconds, then be quiet
+    for 10. coach keeps only numbers made from the sound (no audio, unless --keep-audio), in
+    your data folder; its shipped model stays as it is."""
+    from pathlib import Path
+
+    from coach import teach
+    from coach.app import data_dir
+
+    if sum([bool(source), show_status, forget_it]) > 1:
+        raise click.UsageError("give one of --from, --status and --forget")
+    folder = data_dir(ctx.obj["data_dir"])
+    out = click.get_text_stream("stdout")
+    if show_status:
+        teach.status(folder, out)
+    elif forget_it:
+        teach.forget(folder, out)
+    elif source:
+        teach.learn_from_folder(Path(source), folder, keep_audio, out)
+    else:
+        teach.learn_by_voice(folder, keep_audio, microphone, out)
 
 
 @main.command(short_help="Check that a hands-free session can run here.")

@@ -109,3 +109,20 @@ def all_spoken_lines(prompts: Prompts = KEY_PROMPTS) -> list[str]:
 
 def spoken_rating_questions() -> list[str]:
     return [f"{question} {SAY_A_NUMBER}" for question in (RATING_BEFORE, RATING_AFTER)]
+
+
+# `coach learn`: what the coach says while it learns your voice.
+LEARN_INTRO = ("I will learn how you say each command. After each tone, say the word I ask for, "
+               "as you would in a session.")
+LEARN_SAY = "Say {word}."
+LEARN_AGAIN = "Once more: {word}."
+LEARN_TALK = "Now, after the tone, talk for twenty seconds, about anything: your day, perhaps."
+LEARN_QUIET = "Thank you. Now, after the tone, stay quiet for ten seconds."
+LEARN_TEST = "Done. Now, after the tone, say any command, and I will show what I heard."
+LEARN_RETRY = "Let's try that one again."
+
+
+def learn_lines(words: list[str]) -> list[str]:
+    """Everything `coach learn` may say, so it can be rendered ahead of time."""
+    asked = [line.format(word=word) for word in words for line in (LEARN_SAY, LEARN_AGAIN)]
+    return [LEARN_INTRO, *asked, LEARN_RETRY, LEARN_TALK, LEARN_QUIET, LEARN_TEST]

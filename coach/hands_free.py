@@ -18,13 +18,15 @@ NO_ECHO_CANCEL = ("No echo canceller in the sound server (module-echo-cancel), s
 
 
 class HandsFree:
-    def __init__(self, listening: bool, audio_out: bool, microphone: str | None):
+    def __init__(self, listening: bool, audio_out: bool, microphone: str | None, personal=None):
         from coach.audio.echo import default_is_monitor
 
         # A machine with no microphone offers only its output's monitor: nothing to listen to.
         self.wanted = listening
         self.listening = listening and bool(microphone or not default_is_monitor())
         self.microphone = microphone
+        self.personal = personal
+        """Your learned voice (coach learn), or None."""
         self.echo = None
         if self.listening and audio_out:
             from coach.audio.echo import EchoCancel
@@ -44,12 +46,14 @@ class HandsFree:
             from coach.audio.voice import VoiceCommands
 
             polite = speaker if hasattr(speaker, "hold") else None
-            voice = VoiceCommands(self.microphone, polite, self.echo.source if self.echo else None)
+            voice = VoiceCommands(self.microphone, polite, self.echo.source if self.echo else None,
+                                  personal=self.personal)
         except DeviceError as error:
             log.write(0.0, "listening_off", error=str(error))
             out.write(f"{error}; going on with keys.\n")
             return []
-        log.write(0.0, "listening", echo_cancel=self.echo is not None, device=self.microphone or "default")
+        log.write(0.0, "listening", echo_cancel=self.echo is not None, device=self.microphone or "default",
+                  personal=self.personal is not None)
         if polite and not self.echo:
             out.write(NO_ECHO_CANCEL + "\n")
         out.write(LISTENING + "\n")

@@ -31,13 +31,15 @@ def meter(samples: np.ndarray) -> str:
     return f"[{'#' * filled}{' ' * (METER_WIDTH - filled)}] {max(db, METER_FLOOR_DB):5.0f} dBFS"
 
 
-def listen(out: IO[str], device: str | None = None, seconds: float | None = None) -> int:
-    """Print commands as they are heard until Ctrl-C (or `seconds`); return how many were heard."""
-    recognizer = CommandRecognizer()
+def listen(out: IO[str], device: str | None = None, seconds: float | None = None, personal=None) -> int:
+    """Print commands as they are heard until Ctrl-C (or `seconds`); return how many were heard.
+    `personal`: your learned voice (coach learn), heard beside the shipped model."""
+    recognizer = CommandRecognizer(personal=personal)
     capture = PulseCapture(RATE, BLOCK_SECONDS, device=device)
     interactive = out.isatty()
     started, count = time.monotonic(), 0
-    out.write("Listening for: pause, resume, next, back, repeat, stop, pain. Ctrl-C to finish.\n")
+    out.write("Listening for: pause, resume, next, back, repeat, stop, pain"
+              f"{' (with your learned voice)' if personal else ''}. Ctrl-C to finish.\n")
     try:
         while seconds is None or time.monotonic() - started < seconds:
             block = np.frombuffer(capture.read(), np.int16)

@@ -24,10 +24,14 @@ class CommandModel:
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Class probabilities for each window of `context` embeddings, given (windows, context, 96)."""
-        x = embeddings / (np.linalg.norm(embeddings, axis=-1, keepdims=True) + 1e-6)
-        if self.centre:  # what stays the same over the window (voice, room) says nothing of the word
-            x = x - x.mean(axis=1, keepdims=True)
+        x = self.prepared(embeddings)
         return np.mean([_softmax(_scores(x, layers)) for layers in self._members], axis=0)
+
+    def prepared(self, embeddings: np.ndarray) -> np.ndarray:
+        """The windows as the networks see them: each embedding of unit length, and the window's
+        mean taken away (what stays the same over it, the voice and the room, says nothing of the word)."""
+        x = embeddings / (np.linalg.norm(embeddings, axis=-1, keepdims=True) + 1e-6)
+        return x - x.mean(axis=1, keepdims=True) if self.centre else x
 
 
 def _layers(weights, prefix: str) -> list[tuple[np.ndarray, np.ndarray, int]]:

@@ -30,6 +30,7 @@ import numpy as np
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.endpoint import FRAME, HANGOVER, Endpointer, whole_frames
+from coach.audio.personal import PersonalVoice
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 
@@ -63,9 +64,12 @@ class CommandRecognizer:
     decision_seconds = HANGOVER + DECIDE_AFTER_STEPS * STEP / RATE
     """From the end of the words to the decision: the longest wait, then that of the last decision."""
 
-    def __init__(self, model: CommandModel | None = None, embedding: SpeechEmbedding | None = None) -> None:
+    def __init__(self, model: CommandModel | None = None, embedding: SpeechEmbedding | None = None,
+                 personal: PersonalVoice | None = None) -> None:
         self._model = model or CommandModel()
         self._embedding = embedding or SpeechEmbedding()
+        self._personal = personal
+        """Your own voice's takes (personal.py), heard beside the model."""
         self._commands = [None if name == "other" else Command(name) for name in self._model.classes]
         self._keep = (self._model.context - 1) * STEP + WINDOW
         self.on_utterance: Callable[[str, str], None] | None = None
@@ -75,6 +79,9 @@ class CommandRecognizer:
         self.verdicts: Callable[[float, np.ndarray], None] | None = None
         """Told (time, each class's highest probability) as each short utterance is decided: for
         the benchmark's curves."""
+        self.on_step: Callable[[float, np.ndarray], None] | None = None
+        """Told (time, the window as the classifier sees it, flattened) at every step: what
+        `coach learn` keeps of a take."""
         self.reset()
 
     def reset(self) -> None:
@@ -92,6 +99,11 @@ class CommandRecognizer:
         self._last: tuple[float, Command] | None = None
         self.consumed = 0
         """Samples seen so far."""
+
+    @property
+    def classes(self) -> tuple[str, ...]:
+        """The classifier's classes, "other" first: what a personal voice is learned against."""
+        return self._model.classes
 
     @property
     def endpointer(self) -> Endpointer:
@@ -147,6 +159,12 @@ class CommandRecognizer:
         self._embeddings = {k: self._embeddings[k] for k in wanted}
         history = np.stack([self._embeddings[k] for k in wanted])
         probabilities = self._model.probabilities(history[None])[0]
+        if self.on_step or self._personal:
+            view = self._model.prepared(history[None])[0].ravel()
+            if self.on_step:
+                self.on_step(self.consumed / RATE, view)
+            if self._personal:
+                probabilities = self._personal.adjusted(probabilities, view)
         # Two steps in a row: one step's spike ("pause" heard as pain for 80 ms) does not decide.
         smoothed = (probabilities + self._previous) / 2 if self._previous is not None else probabilities
         self._previous = probabilities
@@ -183,10 +201,11 @@ def detect_in(samples: np.ndarray, recognizer, chunk: int = 1024) -> list[Heard]
     return heard + recognizer.finish()
 
 
-def recognizer_for(vocabulary: Vocabulary):
-    """The recognizer that hears this vocabulary: the classifier for commands, PocketSphinx for ratings."""
+def recognizer_for(vocabulary: Vocabulary, personal: PersonalVoice | None = None):
+    """The recognizer that hears this vocabulary: the classifier for commands (with your own voice's
+    takes, if learned), PocketSphinx for ratings."""
     if vocabulary is COMMANDS:
-        return CommandRecognizer()
+        return CommandRecognizer(personal=personal)
     from coach.audio.sphinx import SphinxRecognizer
 
     return SphinxRecognizer(vocabulary)

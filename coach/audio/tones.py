@@ -12,7 +12,11 @@ from coach.audio.clip import Clip
 from coach.timeline import TONE_SECONDS
 
 # (start Hz, end Hz) per tone: a gentle rise for in, one low note for hold, a gentle fall for out.
-GLIDES = {"tone:in": (262.0, 349.0), "tone:hold": (220.0, 220.0), "tone:out": (349.0, 247.0)}
+GLIDES = {"tone:in": (262.0, 349.0), "tone:hold": (220.0, 220.0), "tone:out": (349.0, 247.0),
+          "tone:ready": (440.0, 523.0)}
+# `coach learn`'s "speak now": short and a little higher than the breathing tones.
+READY = "tone:ready"
+SECONDS = TONE_SECONDS | {READY: 0.5}
 # Peak level as a share of full scale: its loudness sits well under the voice (about 8 dB in RMS).
 PEAK = 0.06
 ATTACK_SECONDS = 0.15
@@ -25,7 +29,7 @@ def is_tone(key: str) -> bool:
 
 def render_tone(key: str, rate: int) -> Clip:
     start, end = GLIDES[key]
-    n = int(TONE_SECONDS[key] * rate)
+    n = int(SECONDS[key] * rate)
     frequency = np.linspace(start, end, n)
     phase = 2 * np.pi * np.cumsum(frequency) / rate
     envelope = np.ones(n)

@@ -117,8 +117,10 @@ class VoiceCommands:
     source = "voice"
 
     def __init__(self, device: str | None = None, speaker: PoliteSpeaker | None = None,
-                 echo_free_device: str | None = None, vocabulary: Vocabulary = COMMANDS):
+                 echo_free_device: str | None = None, vocabulary: Vocabulary = COMMANDS, personal=None):
         self._speaker = speaker
+        self._personal = personal
+        """Your learned voice (personal.py), for commands."""
         self._ears: list[_Ear] = []
         try:
             self._ears.append(self._open(device, vocabulary, echo_free=False))
@@ -168,7 +170,7 @@ class VoiceCommands:
     def _open(self, device: str | None, vocabulary: Vocabulary, echo_free: bool) -> _Ear:
         name = "coach-listen-echo-free" if echo_free else "coach-listen"
         capture = PulseCapture(RATE, BLOCK_SECONDS, name=name, device=device)
-        ear = _Ear(capture, recognizer_for(vocabulary), echo_free)  # slow to load: once there is a microphone
+        ear = _Ear(capture, recognizer_for(vocabulary, self._personal), echo_free)  # slow to load: once there is a microphone
         ear.recognizer.on_utterance = lambda what, text: self._utterance(ear, what, text)
         return ear
 

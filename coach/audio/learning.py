@@ -1,0 +1,169 @@
+"""`coach learn`: takes of each command and of other sound, checked, turned into your own voice
+(personal.py), kept only if it takes no more for a command than the shipped model did.
+
+The negatives are your other sound (ordinary talk, silence) and coach's own spoken lines and
+near-miss words in its voice, rendered here by eSpeak NG.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+
+from coach.audio import personal
+from coach.audio.endpoint import FRAME
+from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer, detect_in
+from coach.errors import CoachError
+from coach.events import Command
+from coach.phrases import command_in
+
+TAKES_PER_COMMAND = 3
+# A take is clipped when this share of its samples sit at full scale.
+CLIPPED_LEVEL = 32000
+CLIPPED_SHARE = 0.001
+# A take whose loudest 10 ms is quieter than this (dBFS) is too quiet to learn from.
+QUIET_DBFS = -40.0
+OTHER = "other"
+NEAR_MISSES = ("pack", "paint", "plain", "top", "step", "rest", "text", "pose", "peas", "bake", "pan", "pace",
+               "stock", "sleep", "knee", "neck", "the back of your knee", "next to your hip", "one more time",
+               "okay", "right", "ten", "six")
+FILE_NAME = re.compile(r"^(?P<label>[a-z]+)-(?P<n>\d+)$")
+
+
+def take_problem(samples: np.ndarray) -> str | None:
+    """Why a take cannot be learned from (clipped, no speech, too quiet, too long), or None."""
+    if len(samples) and np.mean(np.abs(samples.astype(np.int32)) >= CLIPPED_LEVEL) > CLIPPED_SHARE:
+        return "clipped: speak a little softer or further from the microphone"
+    spoken = personal.utterances(samples)
+    if not spoken:
+        return "no speech heard"
+    whole = len(samples) // FRAME * FRAME
+    frames = samples[:whole].astype(np.float64).reshape(-1, FRAME)
+    loudest = float(np.sqrt((frames ** 2).mean(axis=1)).max()) if whole else 0.0
+    if 20 * np.log10(max(loudest, 1e-9) / 32767) < QUIET_DBFS:
+        return "too quiet: speak up or come closer to the microphone"
+    if spoken[-1][1] - spoken[0][0] > MAX_UTTERANCE_SECONDS:
+        return "too long for a command: say just the command"
+    return None
+
+
+@dataclass
+class Takes:
+    commands: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    other: list[np.ndarray] = field(default_factory=list)
+    refused: list[tuple[str, str]] = field(default_factory=list)
+    """(take's name, why) of each take not learned from."""
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def takes_from(folder: Path) -> Takes:
+    """The takes in a folder of `<command>-<n>.wav` and `other-<n>.wav` files (any audio soundfile reads)."""
+    from coach.audio.wavin import NotAudio, read_audio
+
+    takes, labels = Takes(), {c.value for c in Command} | {OTHER}
+    files = sorted(p for p in folder.iterdir() if p.is_file() and FILE_NAME.match(p.stem))
+    if not files:
+        raise CoachError(f"{folder} has no takes: name them <command>-<n>.wav (pause-1.wav) and other-<n>.wav")
+    for path in files:
+        label = FILE_NAME.match(path.stem)["label"]
+        if label not in labels:
+            raise CoachError(f"{path}: '{label}' is not a command ({', '.join(sorted(labels))})")
+        try:
+            samples = read_audio(path).samples
+        except NotAudio as error:
+            raise CoachError(str(error)) from None
+        if label == OTHER:
+            takes.other.append(samples)
+            continue
+        problem = take_problem(samples)
+        if problem:
+            takes.refused.append((path.name, problem))
+        else:
+            takes.commands.setdefault(label, []).append(samples)
+    if not takes.other:
+        raise CoachError(f"{folder} has no other-<n>.wav: some ordinary talk is needed, to know what is not a command")
+    return takes
+
+
+def coach_lines() -> list[np.ndarray]:
+    """coach's own lines and near-miss words, as its voice says them: negatives."""
+    from coach import content
+    from coach.audio.tts import EspeakTts, VoiceSettings
+    from coach.audio.wavin import resample
+
+    tts = EspeakTts(VoiceSettings())
+    # Not the lines that say a command ("say pain"): in a session the coach's voice is kept out
+    # by the ears' rules, and they would keep you from teaching that command.
+    lines = [line for line in content.all_spoken_lines() if command_in(line.lower()) is None]
+    clips = [tts.render(text) for text in lines + [f"{word}." for word in NEAR_MISSES]]
+    return [resample(c.samples, c.rate, RATE).astype(np.int16) if c.rate != RATE else c.samples for c in clips]
+
+
+@dataclass
+class Learned:
+    voice: personal.PersonalVoice
+    report: dict[str, personal.CommandReport]
+    false_alarms: tuple[int, int]
+    """Commands taken from the negatives by the shipped model, and with your voice."""
+    takes_heard: tuple[int, int, int]
+    """Your takes heard right by the shipped model, with your voice, and how many there were."""
+
+    @property
+    def safe(self) -> bool:
+        return self.false_alarms[1] <= self.false_alarms[0] and bool(self.voice.learned)
+
+
+def learn(takes: Takes, negatives: list[np.ndarray]) -> Learned:
+    recognizer = CommandRecognizer()
+    classes = recognizer.classes
+    views = {command: [personal.word_views(s, recognizer) for s in samples] for command, samples in takes.commands.items()}
+    negative_views = [np.array([v for _, v in personal.step_views(s, recognizer)]) for s in takes.other + negatives]
+    voice, report = personal.build(classes, views, [v for v in negative_views if len(v)])
+    yours = CommandRecognizer(personal=voice)
+    before = sum(len(detect_in(s, recognizer)) for s in takes.other + negatives)
+    after = sum(len(detect_in(s, yours)) for s in takes.other + negatives)
+    pairs = [(command, s) for command, samples in takes.commands.items() for s in samples]
+    shipped = sum(_heard_as(recognizer, s, command) for command, s in pairs)
+    mine = sum(_heard_as(yours, s, command) for command, s in pairs)
+    return Learned(voice, report, (before, after), (shipped, mine, len(pairs)))
+
+
+def _heard_as(recognizer, samples: np.ndarray, command: str) -> bool:
+    heard = detect_in(samples, recognizer)
+    return len(heard) == 1 and heard[0].command.value == command
+
+
+def save(folder: Path, learned: Learned, takes: Takes, keep_audio: bool) -> None:
+    forget(folder)
+    learned.voice.save(folder)
+    personal.write_summary(folder, {
+        "learned_at": datetime.now().isoformat(timespec="seconds"),
+        "takes": {c: r.takes for c, r in learned.report.items()},
+        "learned": learned.voice.learned,
+        "other_seconds": round(sum(len(s) for s in takes.other) / RATE, 1),
+        "takes_heard": {"shipped": learned.takes_heard[0], "yours": learned.takes_heard[1],
+                        "of": learned.takes_heard[2]},
+        "false_alarms": {"shipped": learned.false_alarms[0], "yours": learned.false_alarms[1]},
+        "audio_kept": keep_audio,
+    })
+    if keep_audio:
+        from coach.audio.clip import Clip
+
+        audio = folder / "audio"
+        audio.mkdir()
+        for command, samples in [*((c, s) for c, ss in takes.commands.items() for s in ss), *((OTHER, s) for s in takes.other)]:
+            n = len(list(audio.glob(f"{command}-*.wav"))) + 1
+            Clip(samples, RATE).write_wav(audio / f"{command}-{n}.wav")
+
+
+def forget(folder: Path) -> bool:
+    """Remove everything learned (and any audio kept); whether there was anything."""
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True
