@@ -149,7 +149,7 @@ def test_bad_folders_get_one_line_and_a_non_zero_exit(takes, tmp_path):
 def test_coach_learn_through_the_virtual_microphone(pulse, takes, speech_cache, tmp_path):
     """The spoken dialogue end to end: a scripted user answers each prompt after the tone."""
     env = coach_env(pulse, tmp_path, speech_cache)
-    process = subprocess.Popen([sys.executable, "-m", "coach", "learn"], stdout=subprocess.PIPE,
+    process = subprocess.Popen([sys.executable, "-m", "coach", "learn", "--takes", "2"], stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True, env=env)
     asked, lines = None, []
 

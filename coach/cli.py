@@ -396,11 +396,13 @@ def listen(ctx: click.Context, device: str | None, seconds: float | None, no_per
 @click.option("--status", "show_status", is_flag=True, help="Say when your voice was learned, and from what.")
 @click.option("--forget", "forget_it", is_flag=True, help="Remove your learned voice, and any audio kept.")
 @click.option("--keep-audio", is_flag=True, help="Also keep the takes' audio (to learn again later).")
+@click.option("--takes", type=click.IntRange(2, 5), default=3, show_default=True,
+              help="Takes of each command asked for at the microphone.")
 @click.option("--microphone", help="PulseAudio source to listen on (default: the default input).")
 @data_dir_option
 @click.pass_context
 def learn(ctx: click.Context, source: str | None, show_status: bool, forget_it: bool, keep_audio: bool,
-          microphone: str | None) -> None:
+          takes: int, microphone: str | None) -> None:
     """Teach coach your voice: say each command three times, talk for 20 seconds, then be quiet
     for 10. coach keeps only numbers made from the sound (no audio, unless --keep-audio), in
     your data folder; its shipped model stays as it is."""
@@ -420,7 +422,7 @@ def learn(ctx: click.Context, source: str | None, show_status: bool, forget_it: 
     elif source:
         teach.learn_from_folder(Path(source), folder, keep_audio, out)
     else:
-        teach.learn_by_voice(folder, keep_audio, microphone, out)
+        teach.learn_by_voice(folder, keep_audio, microphone, out, takes)
 
 
 @main.command(short_help="Check that a hands-free session can run here.")

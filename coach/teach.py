@@ -91,7 +91,8 @@ def forget(data_dir: Path, out: IO[str]) -> None:
         out.write("No voice learned: nothing to remove.\n")
 
 
-def learn_by_voice(data_dir: Path, keep_audio: bool, microphone: str | None, out: IO[str]) -> None:
+def learn_by_voice(data_dir: Path, keep_audio: bool, microphone: str | None, out: IO[str],
+                   takes_each: int = learning.TAKES_PER_COMMAND) -> None:
     """Asks for each command's takes, then other talk and quiet, through the speaker and the
     microphone; learns; then listens once with the learned voice and prints what it heard."""
 
@@ -107,7 +108,7 @@ def learn_by_voice(data_dir: Path, keep_audio: bool, microphone: str | None, out
         session.say(content.LEARN_INTRO)
         takes = learning.Takes()
         for word in words:
-            for n in range(learning.TAKES_PER_COMMAND):
+            for n in range(takes_each):
                 take = session.take(content.LEARN_SAY.format(word=word) if n == 0 else
                                     content.LEARN_AGAIN.format(word=word), f"{word} {n + 1}")
                 if take is not None:
