@@ -30,17 +30,24 @@ def test_a_new_take_of_a_learned_word_is_heard(world):
     rng, words, takes, negatives = world
     voice, report = personal.build(CLASSES, takes, negatives)
     assert voice.learned == ["pause", "stop"] and report["pause"].heard_again == 3
-    probabilities = np.array([0.9, 0.05, 0.05])
+    probabilities = np.array([0.6, 0.3, 0.1])
     heard = voice.adjusted(probabilities, near(words["pause"], rng, 1)[0])
-    assert heard[1] == personal.PERSONAL_PROBABILITY and heard[2] == 0.05
+    assert heard[1] == personal.PERSONAL_PROBABILITY and heard[2] == 0.1
+
+
+def test_a_take_alone_does_not_make_a_command_of_what_the_model_is_sure_is_talk(world):
+    rng, words, takes, negatives = world
+    voice, _ = personal.build(CLASSES, takes, negatives)
+    sure_it_is_talk = np.array([0.9, 0.05, 0.05])
+    assert voice.adjusted(sure_it_is_talk, near(words["pause"], rng, 1)[0])[1] == 0.05
 
 
 def test_no_negative_step_and_no_other_command_passes_a_threshold(world):
     _, _, takes, negatives = world
     voice, _ = personal.build(CLASSES, takes, negatives)
-    probabilities = np.array([0.9, 0.05, 0.05])
+    probabilities = np.array([0.4, 0.3, 0.3])
     for view in np.concatenate(negatives + takes["stop"]):
-        assert voice.adjusted(probabilities, view)[1] == 0.05
+        assert voice.adjusted(probabilities, view)[1] == 0.3
 
 
 def test_a_command_whose_takes_are_like_the_negatives_is_not_learned(world):

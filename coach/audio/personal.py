@@ -6,7 +6,7 @@ What is kept of a take is its views: the last 16 speech embeddings as the classi
 the classifier was trained to answer. (Its networks' hidden layers were tried as views first: to
 them a flite voice's "pause" and eSpeak NG's "Paused." were as alike as two takes of the word.) While coach listens,
 a step whose view is closer to one of a command's takes than that command's threshold counts as
-that command, with PERSONAL_PROBABILITY. Each threshold sits MARGIN above the closest that any
+that command, with PERSONAL_PROBABILITY, if the shipped model gives that command SUPPORT too. Each threshold sits MARGIN above the closest that any
 negative came (your ordinary talk and silence, and coach's own lines and near-miss words in its
 voice), so on those the personal stage hears nothing; a command whose takes do not pass it for
 each other is left to the shipped model alone.
@@ -30,6 +30,9 @@ AFTER_WORD_SECONDS = 0.32
 # people's speech; 0.06 kept the recall and added one false alarm in 18 minutes for one voice; 0.1
 # added none, but learned only one to three commands of seven.
 MARGIN = 0.06
+# A learned match counts only where the shipped model already gives that command this much: your
+# take alone does not make a command of talk the model is sure is talk.
+SUPPORT = 0.2
 # Just over the classifier's threshold (0.7): a command the shipped model is surer of still wins.
 PERSONAL_PROBABILITY = 0.75
 # Cosine similarity is at most 1: a threshold above it is a command not learned.
@@ -60,7 +63,7 @@ class PersonalVoice:
 
     def adjusted(self, probabilities: np.ndarray, hidden: np.ndarray) -> np.ndarray:
         """The classifier's probabilities of one step, raised for a command whose takes it is close to."""
-        passed = self.similarities(hidden) >= self.thresholds
+        passed = (self.similarities(hidden) >= self.thresholds) & (probabilities >= SUPPORT)
         return np.where(passed, np.maximum(probabilities, PERSONAL_PROBABILITY), probabilities)
 
     @property
