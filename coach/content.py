@@ -48,6 +48,22 @@ VOICE_PROMPTS = Prompts(
                    "The keys space and q work too."),
 )
 
+# What the timeline says (timeline.py builds its cues from these).
+BEGIN = "Let's begin: {title}."
+TONE_INTRO = "Follow the tones. A rising tone: breathe in. A low tone: hold. A falling tone: breathe out."
+SET = "Set {number} of {sets}."
+CHANGE_SIDES = "Change sides: {side}."
+FIRST_REP = "Rep 1 of {reps}."
+LAST_REP = "Last one. {rep}."
+HALFWAY = "Halfway. {rep}."
+HOLD_FOR = "Hold for {seconds}."
+RELEASE = "And release."
+REST = "Rest for {seconds}. Next up: {up_next}."
+NEXT_SET = "set {number} of {name}"
+END_TEXT = "That's the end of the session. Take a moment before you get up."
+# Bedtime breathing, once the full words have been said a few times.
+SHORT_WORDS = {"Breathe in": "In.", "Hold": "Hold.", "Breathe out": "Out."}
+
 NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
 
 RATING_BEFORE = "How is your pain right now?"

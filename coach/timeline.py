@@ -19,7 +19,8 @@ from functools import cached_property
 from enum import Enum
 from typing import Callable, Iterable
 
-from coach.content import KEY_PROMPTS, VOICE_PROMPTS, Prompts
+from coach import content
+from coach.content import END_TEXT, KEY_PROMPTS, SHORT_WORDS, TONE_INTRO, VOICE_PROMPTS, Prompts
 from coach.errors import CoachError
 from coach.routine import Exercise, Pacing, Phase, Routine
 
@@ -37,16 +38,13 @@ HALFWAY_FROM_REPS = 6
 COUNTDOWN_MIN_PHASE = 5.0
 # Breathing phases up to this long are counted aloud second by second.
 COUNT_ALOUD_MAX = 10.0
-END_TEXT = "That's the end of the session. Take a moment before you get up."
 # Bedtime: the voice ends the session at this share of its starting volume.
 BEDTIME_FADE_TO = 0.35
 # Bedtime breathing: cycles counted aloud, then cycles cued by short words, then only in and out.
 BEDTIME_COUNTED_CYCLES = 2
 BEDTIME_WORD_CYCLES = 3
-SHORT_WORDS = {"Breathe in": "In.", "Hold": "Hold.", "Breathe out": "Out."}
 # Sounds that are tones, not speech: the audio adapter renders these keys (see coach.audio.tones).
 TONES = {"Breathe in": "tone:in", "Hold": "tone:hold", "Breathe out": "tone:out"}
-TONE_INTRO = "Follow the tones. A rising tone: breathe in. A low tone: hold. A falling tone: breathe out."
 TONE_SECONDS = {"tone:in": 0.9, "tone:hold": 0.5, "tone:out": 1.1}
 
 
@@ -251,7 +249,7 @@ def _blocks(routine: Routine) -> Iterable[tuple[Exercise, int, int]]:
 def _intro(b: _Builder, routine: Routine, options: TimelineOptions) -> None:
     b.open_segment()
     b.open_unit("introduction")
-    b.say(f"Let's begin: {routine.title}.", CueKind.INTRO, "")
+    b.say(content.BEGIN.format(title=routine.title), CueKind.INTRO, "")
     b.say(options.prompts.safety, CueKind.INTRO, "")
     if options.tones:
         b.say(TONE_INTRO, CueKind.INTRO, "")
@@ -297,10 +295,10 @@ def _announce(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> Non
             b.say(exercise.setup, CueKind.SETUP, name)
     parts = []
     if exercise.sets > 1 and side_no == 0:
-        parts.append(f"Set {set_no + 1} of {exercise.sets}.")
+        parts.append(content.SET.format(number=set_no + 1, sets=exercise.sets))
     if exercise.sides:
         side = exercise.sides[side_no]
-        parts.append(f"{side[0].upper()}{side[1:]}." if first or side_no == 0 else f"Change sides: {side}.")
+        parts.append(f"{side[0].upper()}{side[1:]}." if first or side_no == 0 else content.CHANGE_SIDES.format(side=side))
     if parts:
         b.say(" ".join(parts), CueKind.SIDE, name)
     b.wait_until(b.t + (SETTLE_SECONDS if first else SWITCH_SECONDS))
@@ -321,11 +319,11 @@ def _reps(b: _Builder, exercise: Exercise) -> None:
 def _rep_text(rep: int, reps: int, phase: Phase) -> str:
     word = f" {phase.word}." if phase.word else ""
     if rep == 1:
-        return f"Rep 1 of {reps}.{word}"
+        return content.FIRST_REP.format(reps=reps) + word
     if rep == reps:
-        return f"Last one. {rep}.{word}"
+        return content.LAST_REP.format(rep=rep) + word
     if reps >= HALFWAY_FROM_REPS and rep == reps // 2 + 1:
-        return f"Halfway. {rep}.{word}"
+        return content.HALFWAY.format(rep=rep) + word
     return f"{rep}.{word}"
 
 
@@ -340,10 +338,10 @@ def _countdown(b: _Builder, exercise: Exercise, phase: Phase, start: float) -> N
 def _hold(b: _Builder, exercise: Exercise) -> None:
     b.open_unit("hold")
     start = b.t
-    b.say(f"Hold for {_seconds_text(exercise.hold)}.", CueKind.HOLD, exercise.name)
+    b.say(content.HOLD_FOR.format(seconds=_seconds_text(exercise.hold)), CueKind.HOLD, exercise.name)
     _countdown(b, exercise, Phase("", exercise.hold), start)
     b.wait_until(start + exercise.hold)
-    b.say("And release.", CueKind.RELEASE, exercise.name)
+    b.say(content.RELEASE, CueKind.RELEASE, exercise.name)
     b.wait_until(b.t + 1.0)
     b.close_unit()
 
@@ -376,11 +374,11 @@ def _breaths(b: _Builder, exercise: Exercise, options: TimelineOptions) -> None:
 
 def _rest(b: _Builder, seconds: float, following: tuple[Exercise, int, int]) -> None:
     exercise, set_no, _ = following
-    up_next = exercise.name if set_no == 0 else f"set {set_no + 1} of {exercise.name}"
+    up_next = exercise.name if set_no == 0 else content.NEXT_SET.format(number=set_no + 1, name=exercise.name)
     b.open_segment()
     b.open_unit("rest")
     start = b.t
-    b.say(f"Rest for {_seconds_text(seconds)}. Next up: {up_next}.", CueKind.REST, "")
+    b.say(content.REST.format(seconds=_seconds_text(seconds), up_next=up_next), CueKind.REST, "")
     b.wait_until(start + seconds)
     b.close_unit()
     b.close_segment("", f"Rest, next up: {up_next}", is_rest=True)

@@ -9,7 +9,8 @@ from coach.eventlog import EventLog
 from coach.loader import load_routine
 from coach.routine import Pacing
 from coach.runner import Ports, Runner
-from coach.timeline import (BEDTIME_FADE_TO, END_TEXT, TONE_INTRO, CueKind, TimelineOptions,
+from coach.content import END_TEXT, TONE_INTRO
+from coach.timeline import (BEDTIME_FADE_TO, CueKind, TimelineOptions,
                             build_timeline)
 from tests.conftest import builtin
 from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker
