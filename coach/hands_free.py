@@ -45,7 +45,7 @@ class HandsFree:
         try:
             from coach.audio.voice import VoiceCommands
 
-            polite = speaker if hasattr(speaker, "hold") else None
+            polite = speaker if speaker.speaks else None
             voice = VoiceCommands(self.microphone, polite, self.echo.source if self.echo else None,
                                   personal=self.personal)
         except DeviceError as error:
@@ -61,7 +61,7 @@ class HandsFree:
 
     def ask_rating(self, question: str, speaker, console, log: EventLog, t: float) -> int | None:
         """Say the question, then take a typed or spoken 0-10 answer; log it at session time `t`."""
-        voice, spoken = None, self.listening and hasattr(speaker, "hold")
+        voice, spoken = None, self.listening and speaker.speaks
         if spoken:
             console.show_rating_question(question, spoken=True)  # on screen at once, while it is said
             speaker.say(f"{question} {SAY_A_NUMBER}")
@@ -82,7 +82,7 @@ class HandsFree:
         from coach.phrases import menu_vocabulary
 
         voice = None
-        if self.listening and hasattr(speaker, "hold"):
+        if self.listening and speaker.speaks:
             speaker.say(spoken)
             speaker.wait_until_quiet(QUESTION_TIMEOUT * 2)  # the menu has numbers in it
             voice = self._numbers(menu_vocabulary(titles))

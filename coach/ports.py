@@ -15,6 +15,10 @@ class Clock(Protocol):
 
 
 class Speaker(Protocol):
+    speaks: bool
+    """Whether anything is heard: False for the silent speaker of --text (and after sound failed),
+    which then cannot be talked over, and with which a question is only shown."""
+
     def say(self, text: str, volume: float = 1.0) -> None:
         """Queue text (or a tone key) to be played after what is queued, at `volume`; return at once."""
 
@@ -26,6 +30,12 @@ class Speaker(Protocol):
 
     def wait_until_quiet(self, timeout: float) -> None:
         """Block until everything queued has been said (or the timeout passes)."""
+
+    def hold(self, seconds: float) -> None:
+        """Fall silent while the user speaks, keeping the place; for at most `seconds`."""
+
+    def release(self) -> None:
+        """Go on from where hold() stopped."""
 
     def close(self) -> None: ...
 

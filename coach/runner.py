@@ -25,6 +25,8 @@ LAST_WORDS_TIMEOUT = 30.0
 class SilentSpeaker:
     """The speaker for `--text`, and the fallback when sound fails: the display shows every word."""
 
+    speaks = False
+
     def say(self, text: str, volume: float = 1.0) -> None:
         pass
 
@@ -35,6 +37,12 @@ class SilentSpeaker:
         return []
 
     def wait_until_quiet(self, timeout: float) -> None:
+        pass
+
+    def hold(self, seconds: float) -> None:
+        pass
+
+    def release(self) -> None:
         pass
 
     def close(self) -> None:

@@ -19,6 +19,8 @@ class FakeClock:
 
 
 class RecordingSpeaker:
+    speaks = False  # nothing is heard: it cannot be talked over
+
     def __init__(self) -> None:
         self.said: list[str] = []
         self.volumes: list[float] = []
@@ -36,6 +38,12 @@ class RecordingSpeaker:
         return []
 
     def wait_until_quiet(self, timeout: float) -> None:
+        pass
+
+    def hold(self, seconds: float) -> None:
+        pass
+
+    def release(self) -> None:
         pass
 
     def close(self) -> None:

@@ -25,6 +25,8 @@ SLOW_PAUSE_AFTER = 0.6
 
 
 class VoiceSpeaker:
+    speaks = True
+
     def __init__(self, tts: EspeakTts, cache: SpeechCache, volume: float = 1.0,
                  slow_cache: SpeechCache | None = None, slow_texts: Iterable[str] = ()):
         self.tts = tts
