@@ -422,7 +422,11 @@ def learn(ctx: click.Context, source: str | None, show_status: bool, forget_it: 
     elif source:
         teach.learn_from_folder(Path(source), folder, keep_audio, out)
     else:
-        teach.learn_by_voice(folder, keep_audio, microphone, out, takes)
+        try:
+            teach.learn_by_voice(folder, keep_audio, microphone, out, takes)
+        except KeyboardInterrupt:  # not a session: the group's message would say one was saved
+            click.echo("\nStopped: nothing learned; a voice learned before is kept as it was.", err=True)
+            ctx.exit(130)
 
 
 @main.command(short_help="Check that a hands-free session can run here.")
