@@ -13,6 +13,7 @@ from coach import content
 from coach.audio import learning, personal
 from coach.audio.cache import default_folder
 from coach.audio.echo import default_is_monitor
+from coach.audio.endpoint import FRAME_SECONDS, Endpointer, whole_frames
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import RATE, CommandRecognizer, detect_in
 from coach.audio.speech import build_speaker
@@ -113,8 +114,8 @@ def learn_by_voice(data_dir: Path, keep_audio: bool, microphone: str | None, out
                                     content.LEARN_AGAIN.format(word=word), f"{word} {n + 1}")
                 if take is not None:
                     takes.commands.setdefault(word, []).append(take)
-        takes.other.append(session.record(content.LEARN_TALK, TALK_SECONDS, "talk"))
-        takes.other.append(session.record(content.LEARN_QUIET, QUIET_SECONDS, "quiet"))
+        takes.other.append(session.record(content.LEARN_TALK, TALK_SECONDS))
+        takes.other.append(session.record(content.LEARN_QUIET, QUIET_SECONDS))
         learned = learn_and_save(takes, data_dir, keep_audio, out)
         heard = session.test(learned.voice)
         out.write(f"Heard: {heard}\n" if heard else "Nothing heard as a command.\n")
@@ -149,7 +150,7 @@ class _Recorder:
         self.out.write(f"  {name}: skipped\n")
         return None
 
-    def record(self, prompt: str, seconds: float, name: str) -> np.ndarray:
+    def record(self, prompt: str, seconds: float) -> np.ndarray:
         self.say(prompt)
         return self._listen(seconds, until_quiet=False)
 
@@ -169,14 +170,14 @@ class _Recorder:
         if not self.out.isatty():  # on a terminal the level meter shows it
             self.out.write("listening\n")
             self.out.flush()
-        blocks, started = [], time.monotonic()
+        blocks, started, ended = [], time.monotonic(), _SpeechEnd()
         try:
             while time.monotonic() - started < seconds:
                 blocks.append(np.frombuffer(capture.read(), np.int16))
                 if self.out.isatty():
                     self.out.write(CLEAR_LINE + meter(blocks[-1]))
                     self.out.flush()
-                if until_quiet and _spoken_and_ended(np.concatenate(blocks)):
+                if ended.feed(blocks[-1]) and until_quiet:
                     break
         finally:
             capture.close()
@@ -185,6 +186,18 @@ class _Recorder:
         return np.concatenate(blocks) if blocks else np.zeros(0, np.int16)
 
 
-def _spoken_and_ended(samples: np.ndarray) -> bool:
-    spoken = personal.utterances(samples)
-    return bool(spoken) and len(samples) / RATE - spoken[-1][1] >= AFTER_SPEECH_SECONDS
+class _SpeechEnd:
+    """Fed a recording block by block: whether speech was heard and has been over for
+    AFTER_SPEECH_SECONDS (each frame seen once, however long the take)."""
+
+    def __init__(self) -> None:
+        self._endpoint, self._pending = Endpointer(), np.empty(0, np.int16)
+        self._ended_at: float | None = None
+
+    def feed(self, block: np.ndarray) -> bool:
+        frames, self._pending = whole_frames(self._pending, block)
+        for change in map(self._endpoint.feed, frames):
+            if change:
+                self._ended_at = change.time if change.kind == "end" else None
+        now = self._endpoint.frames * FRAME_SECONDS
+        return self._ended_at is not None and now - self._ended_at >= AFTER_SPEECH_SECONDS

@@ -14,6 +14,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 WEIGHTS = Path(__file__).with_name("models") / "commands.npz"
 
 
+def model_classes(path: Path = WEIGHTS) -> tuple[str, ...]:
+    """The classes of the weights in `path`, without loading the networks."""
+    with np.load(path) as weights:
+        return tuple(str(c) for c in weights["classes"])
+
+
 class CommandModel:
     def __init__(self, path: Path = WEIGHTS) -> None:
         with np.load(path) as weights:
@@ -24,8 +30,11 @@ class CommandModel:
 
     def probabilities(self, embeddings: np.ndarray) -> np.ndarray:
         """Class probabilities for each window of `context` embeddings, given (windows, context, 96)."""
-        x = self.prepared(embeddings)
-        return np.mean([_softmax(_scores(x, layers)) for layers in self._members], axis=0)
+        return self.classify(self.prepared(embeddings))
+
+    def classify(self, prepared: np.ndarray) -> np.ndarray:
+        """Class probabilities of windows already prepared()."""
+        return np.mean([_softmax(_scores(prepared, layers)) for layers in self._members], axis=0)
 
     def prepared(self, embeddings: np.ndarray) -> np.ndarray:
         """The windows as the networks see them: each embedding of unit length, and the window's

@@ -16,10 +16,11 @@ from pathlib import Path
 import numpy as np
 
 from coach.audio import personal
-from coach.audio.endpoint import FRAME
+from coach.audio.endpoint import whole_frames
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer, detect_in
 from coach.errors import CoachError
 from coach.events import Command
+from coach.listening import level_dbfs
 from coach.phrases import command_in
 
 TAKES_PER_COMMAND = 3
@@ -63,10 +64,8 @@ def take_problem(samples: np.ndarray) -> str | None:
     spoken = personal.utterances(samples)
     if not spoken:
         return "no speech heard"
-    whole = len(samples) // FRAME * FRAME
-    frames = samples[:whole].astype(np.float64).reshape(-1, FRAME)
-    loudest = float(np.sqrt((frames ** 2).mean(axis=1)).max()) if whole else 0.0
-    if 20 * np.log10(max(loudest, 1e-9) / 32767) < QUIET_DBFS:
+    frames, _ = whole_frames(np.empty(0, np.int16), samples)
+    if max(map(level_dbfs, frames), default=-200.0) < QUIET_DBFS:
         return "too quiet: speak up or come closer to the microphone"
     if spoken[-1][1] - spoken[0][0] > MAX_UTTERANCE_SECONDS:
         return "too long for a command: say just the command"
@@ -79,7 +78,6 @@ class Takes:
     other: list[np.ndarray] = field(default_factory=list)
     refused: list[tuple[str, str]] = field(default_factory=list)
     """(take's name, why) of each take not learned from."""
-    names: dict[int, str] = field(default_factory=dict)
 
 
 def takes_from(folder: Path) -> Takes:
@@ -211,9 +209,9 @@ def save(folder: Path, learned: Learned, takes: Takes, keep_audio: bool) -> None
 
         audio = folder / "audio"
         audio.mkdir()
-        for command, samples in [*((c, s) for c, ss in takes.commands.items() for s in ss), *((OTHER, s) for s in takes.other)]:
-            n = len(list(audio.glob(f"{command}-*.wav"))) + 1
-            Clip(samples, RATE).write_wav(audio / f"{command}-{n}.wav")
+        for label, recordings in {**takes.commands, OTHER: takes.other}.items():
+            for n, samples in enumerate(recordings, 1):  # named as --from reads them: learn again from here
+                Clip(samples, RATE).write_wav(audio / f"{label}-{n}.wav")
 
 
 def forget(folder: Path) -> bool:

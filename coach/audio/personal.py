@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.audio.endpoint import FRAME, Endpointer
+from coach.audio.endpoint import FRAME_SECONDS, Endpointer, whole_frames
 from coach.errors import CoachError
 
 # Steps of a take kept as its views: those ending within this long after the word.
@@ -85,9 +85,9 @@ def yours(data_dir: Path, wanted: bool = True) -> PersonalVoice | None:
     """Your learned voice for the shipped command model, or None (not learned, or not `wanted`)."""
     if not wanted:
         return None
-    from coach.audio.classifier import CommandModel
+    from coach.audio.classifier import model_classes
 
-    return load(folder_in(data_dir), CommandModel().classes)
+    return load(folder_in(data_dir), model_classes())
 
 
 def load(folder: Path, classes: tuple[str, ...]) -> PersonalVoice | None:
@@ -111,15 +111,15 @@ def load(folder: Path, classes: tuple[str, ...]) -> PersonalVoice | None:
 def utterances(samples: np.ndarray) -> list[tuple[float, float]]:
     """(start, end) seconds of each stretch of speech the endpointer finds."""
     endpoint, found, start = Endpointer(), [], None
-    for offset in range(0, len(samples) - FRAME + 1, FRAME):
-        change = endpoint.feed(samples[offset:offset + FRAME])
+    frames, _ = whole_frames(np.empty(0, np.int16), samples)
+    for change in map(endpoint.feed, frames):
         if change and change.kind == "start":
             start = change.time
         elif change and change.kind == "end" and start is not None:
             found.append((start, change.time))
             start = None
     if start is not None:
-        found.append((start, len(samples) / 16000))
+        found.append((start, len(frames) * FRAME_SECONDS))
     return found
 
 

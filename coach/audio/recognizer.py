@@ -158,13 +158,13 @@ class CommandRecognizer:
                 self._embeddings[k] = embedding
         self._embeddings = {k: self._embeddings[k] for k in wanted}
         history = np.stack([self._embeddings[k] for k in wanted])
-        probabilities = self._model.probabilities(history[None])[0]
-        if self.on_step or self._personal:
-            view = self._model.prepared(history[None])[0].ravel()
-            if self.on_step:
-                self.on_step(self.consumed / RATE, view)
-            if self._personal:
-                probabilities = self._personal.adjusted(probabilities, view)
+        prepared = self._model.prepared(history[None])
+        probabilities = self._model.classify(prepared)[0]
+        view = prepared[0].ravel()
+        if self.on_step:
+            self.on_step(self.consumed / RATE, view)
+        if self._personal:
+            probabilities = self._personal.adjusted(probabilities, view)
         # Two steps in a row: one step's spike ("pause" heard as pain for 80 ms) does not decide.
         smoothed = (probabilities + self._previous) / 2 if self._previous is not None else probabilities
         self._previous = probabilities
