@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -101,13 +102,26 @@ class History:
             raise CoachError(f"cannot open the history file {self.path}: {self._why(error)}") from None
         try:
             self._check()
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.executescript(SCHEMA)
+            self._set_up()
         except sqlite3.Error as error:
             self._db.close()
             if getattr(error, "sqlite_errorname", "") in BROKEN_ERRORS:
                 raise BrokenHistory(self.path, str(error)) from None
             raise CoachError(f"cannot open the history file {self.path}: {self._why(error)}") from None
+
+    def _set_up(self) -> None:
+        """WAL mode and the tables. Two sessions starting on a new file at once can each find the
+        other's lock where SQLite does not wait (a read turning into a write): try again."""
+        deadline = time.monotonic() + BUSY_SECONDS
+        while True:
+            try:
+                self._db.execute("PRAGMA journal_mode=WAL")
+                self._db.executescript(SCHEMA)
+                return
+            except sqlite3.OperationalError as error:
+                if "locked" not in str(error) or time.monotonic() > deadline:
+                    raise
+                time.sleep(0.05)
 
     def _why(self, error: sqlite3.Error | OSError) -> str:
         """SQLite says "unable to open database file" for a read-only folder: ask the folder why."""
