@@ -13,7 +13,10 @@ acted on within 1.5 s; at most three times):
 With --own-speech: every built-in routine played whole through the leak, no user: commands the
 coach took from its own voice, per hour of its speech.
 
-Run: .venv/bin/python bench/handsfree.py [--trials 20] [--own-speech]
+With --turns-log FILE, the session writes what turn-taking heard and decided there (the
+recording tests/test_turns.py replays was made so).
+
+Run: .venv/bin/python bench/handsfree.py [--trials 20] [--own-speech] [--turns-log FILE]
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ sys.path.insert(0, str(ROOT))
 
 from audio_tests.pulse import PulseServer  # noqa: E402
 from audio_tests.room import Leak, ScriptedUser, start_session  # noqa: E402
-from coach import content  # noqa: E402
 from coach.audio.clip import Clip  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
 from coach.catalog import entries  # noqa: E402
@@ -90,7 +92,7 @@ def coach_sound_from(coach: np.ndarray, start: float) -> float | None:
     return start + loud[0] * FRAME / RATE if len(loud) else None
 
 
-def barge_in(pulse: PulseServer, folder: Path, trials: int) -> None:
+def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str]) -> None:
     user = ScriptedUser(pulse, folder)
     clips = {w: read_audio(str(user.clip(w))).samples for w in COMMANDS + ["resume", "pain", "stop"]}
     cache = folder / "cache"
@@ -101,7 +103,7 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int) -> None:
     mark_both(pulse, folder)
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.monotonic()
-    process, log = start_session(pulse, folder, cache, ROUTINE, "--no-rating", timeout=900)
+    process, log = start_session(pulse, folder, cache, ROUTINE, "--no-rating", *extra, timeout=900)
     record_origin = log.origin - mic_began
     rng = random.Random(0)
     said = []
@@ -238,7 +240,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--own-speech", action="store_true")
+    parser.add_argument("--turns-log", type=Path, help="Where the session writes its turn-taking facts.")
     args = parser.parse_args()
+    extra = ["--turns-log", str(args.turns_log.resolve())] if args.turns_log else []
     pulse = PulseServer()
     leak = Leak(pulse)
     folder = Path(tempfile.mkdtemp(prefix="coach-handsfree-"))
@@ -246,7 +250,7 @@ def main() -> None:
         if args.own_speech:
             own_speech(pulse, folder)
         else:
-            barge_in(pulse, folder, args.trials)
+            barge_in(pulse, folder, args.trials, extra)
     finally:
         leak.close()
         pulse.stop()

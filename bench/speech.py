@@ -28,6 +28,7 @@ from audio_tests.pulse import PulseServer  # noqa: E402
 from audio_tests.sound import FRAME, first_sound, sound_mask  # noqa: E402
 from coach.audio.clip import Clip  # noqa: E402
 from coach.audio.tts import EspeakTts, VoiceSettings  # noqa: E402
+from coach.events import Playback  # noqa: E402
 
 
 def long_routine(minutes: float) -> str:
@@ -113,7 +114,7 @@ def stop_latencies(server: PulseServer, folder: Path, tries: int = 10) -> list[f
         cut_at = time.monotonic()
         player.cut()
         time.sleep(0.6)
-        start = next(e for e in player.events() if e.kind == "start")
+        start = next(e for e in player.events() if e.kind is Playback.START)
         heard_from = start.monotonic + start.latency
         recorded = Clip.read_wav(recording.stop())
         mask = sound_mask(recorded)

@@ -106,6 +106,8 @@ class RunOptions:
     microphone: str | None = None
     personal: bool = True
     """Hear commands with your learned voice too (coach learn), if there is one."""
+    turns_log: str | None = None
+    """Where to write what turn-taking heard and decided (turns.py), for replay."""
 
 
 # `coach run` with no routine: how many routines the menu offers, and how long it waits for a choice.
@@ -210,7 +212,7 @@ def run_session(routine: Routine, options: RunOptions, console: Console, err: IO
     """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
     build_timeline(routine, options=options.timeline)  # a bad option fails here, before any device is opened
     hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone,
-                           _personal_voice(options))
+                           _personal_voice(options), options.turns_log)
     try:  # the echo canceller is unloaded however this ends (an error, Ctrl-C while the voice is prepared)
         speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
         try:

@@ -156,6 +156,8 @@ def validate(files: tuple[str, ...]) -> None:
 @click.option("--rate", type=click.IntRange(80, 300), help="Speech rate in words per minute (80-300, default 160).")
 @click.option("--volume", type=click.FloatRange(0.0, 1.0), help="Speech volume from 0.0 to 1.0.")
 @click.option("--log", "log_path", type=click.Path(dir_okay=False), help="Write events as JSON lines.")
+@click.option("--turns-log", type=click.Path(dir_okay=False),
+              help="Write what the microphone heard and who had the floor, as JSON lines (for replay).")
 @click.option("--speed", type=click.FloatRange(0.1, 1000), default=1.0, hidden=True,
               help="Run the clock faster (for demos and tests).")
 @data_dir_option
@@ -163,7 +165,7 @@ def validate(files: tuple[str, ...]) -> None:
 def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | None, rating: bool | None,
         bedtime: bool, minutes: float | None, tones: bool, text: bool, no_listen: bool, microphone: str | None,
         no_personal: bool, voice: str | None, rate: int | None, volume: float | None,
-        log_path: str | None, speed: float) -> None:
+        log_path: str | None, turns_log: str | None, speed: float) -> None:
     """Run a session of ROUTINE (a name from `coach list`, or a YAML file). With no ROUTINE, a
     short menu is shown and said: choose by number or name, by voice or keys.
 
@@ -201,7 +203,7 @@ def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | Non
     options = RunOptions(folder, rating if rating is not None else not bedtime, log_path,
                          speed, text, settings.for_bedtime() if bedtime else settings,
                          timeline=TimelineOptions(bedtime, minutes, tones, listening=not no_listen),
-                         microphone=microphone, personal=not no_personal)
+                         microphone=microphone, personal=not no_personal, turns_log=turns_log)
     result = run_session(chosen, options, console, sys.stderr)
     for notice in result.notices:
         click.echo(f"Note: {notice}", err=True)

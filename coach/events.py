@@ -53,6 +53,23 @@ class Heard:
     """Which microphone signal heard it ("plain" or "echo-free"), for logs."""
 
 
+class Playback(str, Enum):
+    START = "start"
+    END = "end"
+    CUT = "cut"
+
+
+@dataclass(frozen=True)
+class PlaybackEvent:
+    """What the speaker did with a text (or tone key), and when (monotonic seconds)."""
+
+    kind: Playback
+    tag: str
+    monotonic: float
+    latency: float = 0.0
+    """For START: seconds until the first block is heard, as the sound server reports it."""
+
+
 @dataclass(frozen=True)
 class CueDue:
     """Say this timeline cue now."""

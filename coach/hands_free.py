@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import IO
 
 from coach.content import SAY_A_NUMBER
-from coach.errors import DeviceError
+from coach.errors import CoachError, DeviceError
 from coach.eventlog import EventLog
 
 QUESTION_TIMEOUT = 20.0
@@ -18,7 +18,8 @@ NO_ECHO_CANCEL = ("No echo canceller in the sound server (module-echo-cancel), s
 
 
 class HandsFree:
-    def __init__(self, listening: bool, audio_out: bool, microphone: str | None, personal=None):
+    def __init__(self, listening: bool, audio_out: bool, microphone: str | None, personal=None,
+                 turns_log: str | None = None):
         from coach.audio.echo import default_is_monitor
 
         # A machine with no microphone offers only its output's monitor: nothing to listen to.
@@ -27,6 +28,13 @@ class HandsFree:
         self.microphone = microphone
         self.personal = personal
         """Your learned voice (coach learn), or None."""
+        self._turns_file = None
+        """Where turn-taking's facts and decisions are written (JSON lines), if asked."""
+        if turns_log and self.listening:
+            try:
+                self._turns_file = open(turns_log, "w", buffering=1, encoding="utf-8")
+            except OSError as error:
+                raise CoachError(f"cannot write the turns log {turns_log}: {error.strerror}") from None
         self.echo = None
         if self.listening and audio_out:
             from coach.audio.echo import EchoCancel
@@ -47,7 +55,7 @@ class HandsFree:
 
             polite = speaker if speaker.speaks else None
             voice = VoiceCommands(self.microphone, polite, self.echo.source if self.echo else None,
-                                  personal=self.personal)
+                                  personal=self.personal, facts=self._turns_file)
         except DeviceError as error:
             log.write(0.0, "listening_off", error=str(error))
             out.write(f"{error}; going on with keys.\n")
@@ -102,6 +110,9 @@ class HandsFree:
             return None  # the session's listening line has said why; typing works
 
     def close(self) -> None:
+        if self._turns_file:
+            self._turns_file.close()
+            self._turns_file = None
         if self.echo:
             self.echo.close()
             self.echo = None

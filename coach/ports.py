@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from coach.events import Command, Heard, Outcome, Toggle
+from coach.events import Command, Heard, Outcome, PlaybackEvent, Toggle
+from coach.turns import Hold, Release, WaitForRepeat
 
 
 class Clock(Protocol):
@@ -25,8 +26,8 @@ class Speaker(Protocol):
     def cut(self) -> bool:
         """Fall silent at once and forget what is queued; True if anything was cut."""
 
-    def events(self) -> list:
-        """PlaybackEvents (start / end of each text) since the last call."""
+    def events(self) -> list[PlaybackEvent]:
+        """What was started, ended and cut since the last call."""
 
     def wait_until_quiet(self, timeout: float) -> None:
         """Block until everything queued has been said (or the timeout passes)."""
@@ -43,8 +44,9 @@ class Speaker(Protocol):
 class CommandSource(Protocol):
     source: str
 
-    def poll(self) -> list[Command | Toggle | Heard]:
-        """Commands since the last poll, oldest first; never blocks. Raises DeviceError once if the
+    def poll(self) -> list[Command | Toggle | Heard | Hold | Release | WaitForRepeat]:
+        """Commands since the last poll, oldest first, and a voice's turn-taking decisions for the
+        speaker (turns.py); never blocks. Raises DeviceError once if the
         source is lost (the runner then drops it and goes on with the others)."""
 
     def close(self) -> None: ...

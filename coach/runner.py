@@ -5,10 +5,10 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from coach import content, session
+from coach import content, session, turns
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
-from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded,
+from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded, Playback,
                           SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
 from coach.ports import Clock, CommandSource, Display, SessionRecorder, Speaker
 from coach.session import SessionState
@@ -90,6 +90,9 @@ class Runner:
     def _turn(self, state: SessionState) -> SessionState:
         now = self.now()
         for item, source in self._poll(now):
+            if isinstance(item, turns.FLOOR):
+                self._give_floor(item, now)
+                continue
             command, heard = (item.command, _heard_fields(item)) if isinstance(item, Heard) else (item, {})
             if command is None:
                 self.ports.log.write(now, "overheard", source=source, **heard)
@@ -111,7 +114,18 @@ class Runner:
             self.ports.clock.sleep(self._sleep_for(state, now))
         return state
 
-    def _poll(self, now: float) -> list[tuple[Command | Toggle | Heard, str]]:
+    def _give_floor(self, decision, now: float) -> None:
+        """Turn-taking's decisions (turns.py) to the speaker and the log."""
+        p = self.ports
+        if isinstance(decision, turns.Release):
+            p.speaker.release()
+            p.log.write(now, "speech_released", reason="talk", ear=decision.ear.value)
+            return
+        reason = decision.reason.value if isinstance(decision, turns.Hold) else "not understood"
+        p.speaker.hold(decision.seconds)
+        p.log.write(now, "speech_held", reason=reason, seconds=decision.seconds, ear=decision.ear.value)
+
+    def _poll(self, now: float) -> list[tuple[Command | Toggle | Heard | turns.Decision, str]]:
         polled = []
         for source in list(self.ports.sources):
             try:
@@ -186,9 +200,9 @@ class Runner:
         now, wall = self.now(), time.monotonic()
         for event in self.ports.speaker.events():
             t = now - max(0.0, wall - event.monotonic)
-            if event.kind == "start":
+            if event.kind is Playback.START:
                 self.ports.log.write(t, "speech_start", text=event.tag, latency=round(event.latency, 4))
-            elif event.kind == "end":
+            elif event.kind is Playback.END:
                 self.ports.log.write(t, "cue_end", text=event.tag)
 
 

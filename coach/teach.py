@@ -13,7 +13,7 @@ from coach import content
 from coach.audio import learning, personal
 from coach.audio.cache import default_folder
 from coach.audio.echo import default_is_monitor
-from coach.audio.endpoint import FRAME_SECONDS, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME_SECONDS, Boundary, Endpointer, whole_frames
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import RATE, CommandRecognizer, detect_in
 from coach.audio.speech import build_speaker
@@ -198,6 +198,6 @@ class _SpeechEnd:
         frames, self._pending = whole_frames(self._pending, block)
         for change in map(self._endpoint.feed, frames):
             if change:
-                self._ended_at = change.time if change.kind == "end" else None
+                self._ended_at = change.time if change.kind is Boundary.END else None
         now = self._endpoint.frames * FRAME_SECONDS
         return self._ended_at is not None and now - self._ended_at >= AFTER_SPEECH_SECONDS

@@ -25,6 +25,8 @@ class RecordingSpeaker:
         self.said: list[str] = []
         self.volumes: list[float] = []
         self.cuts = 0
+        self.holds: list[float | None] = []
+        """Seconds of each hold, None for a release."""
 
     def say(self, text: str, volume: float = 1.0) -> None:
         self.said.append(text)
@@ -41,10 +43,10 @@ class RecordingSpeaker:
         pass
 
     def hold(self, seconds: float) -> None:
-        pass
+        self.holds.append(seconds)
 
     def release(self) -> None:
-        pass
+        self.holds.append(None)
 
     def close(self) -> None:
         pass

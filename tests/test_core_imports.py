@@ -1,4 +1,4 @@
-"""The core (routine model, timeline, session state machine and what they speak in) is pure: it
+"""The core (routine model, timeline, session and turn-taking state machines and what they speak in) is pure: it
 imports no adapter and nothing that does I/O, directly or through another coach module."""
 
 import ast
@@ -8,7 +8,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "coach"
 CORE = {"coach.routine", "coach.validation", "coach.timeline", "coach.session", "coach.events", "coach.content",
-        "coach.phrases", "coach.errors", "coach.ports"}
+        "coach.phrases", "coach.errors", "coach.ports", "coach.turns"}
 # What the core may import from the standard library: nothing that reads, writes, waits or talks.
 PURE_STDLIB = {"__future__", "bisect", "dataclasses", "difflib", "enum", "functools", "math", "re", "typing",
                "collections", "itertools"}

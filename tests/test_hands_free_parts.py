@@ -7,15 +7,15 @@ import io
 import json
 
 from coach.audio.sphinx import language_model
-from coach.audio.voice import own_echo, words_in_common
 from coach.content import KEY_PROMPTS, VOICE_PROMPTS, pain_protocol_lines
 from coach.errors import DeviceError
 from coach.eventlog import EventLog
 from coach.events import Command, Heard, Outcome
-from coach.phrases import COMMANDS, NUMBERS, number_in
+from coach.phrases import NUMBERS, number_in
 from coach.runner import Ports, Runner
 from coach.terminal import Console
 from coach.timeline import TimelineOptions, build_timeline
+from coach.turns import HOLD_SECONDS, LISTEN_AFTER, Ear, Hold, HoldReason, Release, WaitForRepeat
 from tests.conftest import builtin as builtin_routine
 from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedCommands
 
@@ -104,23 +104,26 @@ def test_runner_logs_what_was_heard_obeys_commands_and_survives_a_lost_microphon
     assert state.outcome is Outcome.STOPPED  # the keys went on working after the microphone was lost
 
 
-def db(decibels: float) -> float:
-    return 10 ** (decibels / 10)
 
 
-def test_the_canceller_leftovers_are_told_from_the_user_speaking_over_the_coach():
-    # Figures as measured in bench/handsfree.py: seconds the sound went on after the endpointer
-    # started, energy on the echo-free ear, and on the plain microphone over the same span.
-    assert own_echo(0.04, db(55.7), db(69.4))  # a blip of the coach heard as "stop"
-    assert own_echo(0.04, db(74.0), db(74.0))  # as loud, but it ended with the coach
-    assert own_echo(0.40, db(60.0), db(74.0))  # long, but mostly removed: the coach
-    assert not own_echo(0.35, db(74.0), db(74.5))  # the user's "back", said over the coach
-    assert not own_echo(0.38, db(73.2), db(73.4))
+class TurnTaking(ScriptedCommands):
+    """A voice source whose script holds turn-taking decisions as well as commands."""
 
 
-def test_a_command_word_the_coach_has_just_said_is_known_as_its_own():
-    line = "Move gently. If something hurts, say pain, or press p, at any time."
-    assert words_in_common("pain", line, COMMANDS.words)
-    assert words_in_common("okay stop", "Stopping here. Well done.", COMMANDS.words)
-    assert not words_in_common("repeat", line, COMMANDS.words)
-    assert not words_in_common("say that again", "Say your rating.", COMMANDS.words)  # carrier words only
+def test_runner_gives_the_floor_as_turn_taking_decides_and_logs_why(tmp_path):
+    clock = FakeClock()
+    speaker = RecordingSpeaker()
+    voice = TurnTaking(clock, [(10.0, Hold(HOLD_SECONDS, HoldReason.SPEAKING, Ear.ECHO_FREE)),
+                               (11.0, Release(Ear.ECHO_FREE)), (20.0, WaitForRepeat(LISTEN_AFTER, Ear.PLAIN)),
+                               (30.0, Command.STOP)])
+    log_path = tmp_path / "log.jsonl"
+    ports = Ports(clock, speaker, ListDisplay(), MemoryRecorder(speaker), [voice], EventLog(log_path))
+    Runner(build_timeline(builtin_routine("pelvic-tilt-90-90")), ports).run()
+    ports.log.close()
+    events = [json.loads(line) for line in log_path.read_text().splitlines()]
+    floor = [{k: v for k, v in e.items() if k != "t"} for e in events if e["event"].startswith(("speech_held", "speech_rel"))]
+    assert floor == [{"event": "speech_held", "reason": "speaking", "seconds": HOLD_SECONDS, "ear": "echo-free"},
+                     {"event": "speech_released", "reason": "talk", "ear": "echo-free"},
+                     {"event": "speech_held", "reason": "not understood", "seconds": LISTEN_AFTER, "ear": "plain"}]
+    assert speaker.holds == [HOLD_SECONDS, None, LISTEN_AFTER]
+    assert [e["event"] for e in events].count("command") == 1  # decisions are not commands

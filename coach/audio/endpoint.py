@@ -8,6 +8,7 @@ Sees each frame once, in order: it never looks ahead.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 import numpy as np
 
@@ -34,9 +35,14 @@ FLOOR_RISE = 1.002
 FLOOR_FALL = 0.9
 
 
+class Boundary(str, Enum):
+    START = "start"
+    END = "end"
+
+
 @dataclass(frozen=True)
 class Change:
-    kind: str  # "start" or "end"
+    kind: Boundary
     time: float
     """Seconds of audio at the change: where speech started, or where the silence that ended it began."""
 
@@ -71,7 +77,7 @@ class Endpointer:
             self._loud_run = self._loud_run + 1 if loud and level > self._peak * END_BELOW_PEAK else 0
             if self._loud_run >= START_FRAMES:
                 self.in_speech, self._quiet_run, self._started = True, 0, self.frames
-                return Change("start", (self.frames - START_FRAMES) * FRAME_SECONDS)
+                return Change(Boundary.START, (self.frames - START_FRAMES) * FRAME_SECONDS)
             return None
         self._peak = max(self._peak, level)
         short = (self.frames - self._started) * FRAME_SECONDS <= SHORT_SECONDS
@@ -79,7 +85,7 @@ class Endpointer:
         self._quiet_run = 0 if sounding else self._quiet_run + 1
         if self._quiet_run * FRAME_SECONDS >= HANGOVER:
             self.in_speech, self._loud_run = False, 0
-            return Change("end", (self.frames - self._quiet_run) * FRAME_SECONDS)
+            return Change(Boundary.END, (self.frames - self._quiet_run) * FRAME_SECONDS)
         return None
 
     def _track_floor(self, level: float, loud: bool) -> None:

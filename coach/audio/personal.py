@@ -20,7 +20,7 @@ from pathlib import Path
 
 import numpy as np
 
-from coach.audio.endpoint import FRAME_SECONDS, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME_SECONDS, Boundary, Endpointer, whole_frames
 from coach.errors import CoachError
 
 # Steps of a take kept as its views: those ending within this long after the word.
@@ -113,9 +113,9 @@ def utterances(samples: np.ndarray) -> list[tuple[float, float]]:
     endpoint, found, start = Endpointer(), [], None
     frames, _ = whole_frames(np.empty(0, np.int16), samples)
     for change in map(endpoint.feed, frames):
-        if change and change.kind == "start":
+        if change and change.kind is Boundary.START:
             start = change.time
-        elif change and change.kind == "end" and start is not None:
+        elif change and change.kind is Boundary.END and start is not None:
             found.append((start, change.time))
             start = None
     if start is not None:

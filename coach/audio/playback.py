@@ -10,13 +10,13 @@ from __future__ import annotations
 import collections
 import threading
 import time
-from dataclasses import dataclass
 
 import numpy as np
 
 from coach.audio.clip import Clip
 from coach.audio.pulse import PulseStream
 from coach.errors import DeviceError
+from coach.events import Playback, PlaybackEvent
 
 # Audio held by the sound server. 50 ms rode out the scheduling hiccups of a busy 2-core machine
 # here without underruns; a cut drops it, so it does not add to stop latency.
@@ -32,15 +32,6 @@ WARMUP_TIMEOUT = 3.0
 # output is lost. Longer than the warm-up, which can legitimately block up to 2 s.
 STALL_SECONDS = 4.0
 STALLED = "the speaker stopped taking audio"
-
-
-@dataclass(frozen=True)
-class PlaybackEvent:
-    kind: str  # "start", "end" or "cut"
-    tag: str
-    monotonic: float
-    latency: float = 0.0
-    """For "start": seconds until the first block is heard, as the sound server reports it."""
 
 
 class Player:
@@ -77,7 +68,7 @@ class Player:
         with self._lock:
             was_busy = self._current is not None or bool(self._queue)
             if self._current is not None:
-                self._events.append(PlaybackEvent("cut", self._current[0], time.monotonic()))
+                self._events.append(PlaybackEvent(Playback.CUT, self._current[0], time.monotonic()))
             self._current = None
             self._queue.clear()
             self._flush_pending = was_busy
@@ -181,14 +172,14 @@ class Player:
                         break
                     tag, samples = self._queue.popleft()
                     self._current = (tag, samples, 0)
-                    self._events.append(PlaybackEvent("start", tag, time.monotonic(), self._latency))
+                    self._events.append(PlaybackEvent(Playback.START, tag, time.monotonic(), self._latency))
                 tag, samples, offset = self._current
                 take = min(self._block - filled, len(samples) - offset)
                 out[filled:filled + take] = samples[offset:offset + take]
                 filled += take
                 offset += take
                 if offset >= len(samples):
-                    self._events.append(PlaybackEvent("end", tag, time.monotonic()))
+                    self._events.append(PlaybackEvent(Playback.END, tag, time.monotonic()))
                     self._current = None
                 else:
                     self._current = (tag, samples, offset)

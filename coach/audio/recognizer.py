@@ -29,10 +29,11 @@ import numpy as np
 
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
-from coach.audio.endpoint import FRAME, HANGOVER, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, whole_frames
 from coach.audio.personal import PersonalVoice
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
+from coach.turns import Utterance
 
 RATE = 16000
 # Utterances longer than this are ordinary talk: a command in them is not taken.
@@ -72,10 +73,11 @@ class CommandRecognizer:
         """Your own voice's takes (personal.py), heard beside the model."""
         self._commands = [None if name == "other" else Command(name) for name in self._model.classes]
         self._keep = (self._model.context - 1) * STEP + WINDOW
-        self.on_utterance: Callable[[str, str], None] | None = None
-        """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
-        a command (or only echoed the last one) or ("other", "") if it was short but no command (a
-        command is returned by feed)."""
+        self.on_start: Callable[[], None] | None = None
+        """Told when someone starts speaking."""
+        self.on_utterance: Callable[[Utterance, str], None] | None = None
+        """Then told (TALK, "") if it ran too long for a command (or only echoed the last one), or
+        (OTHER, "") if it was short but no command (a command is returned by feed)."""
         self.verdicts: Callable[[float, np.ndarray], None] | None = None
         """Told (time, each class's highest probability) as each short utterance is decided: for
         the benchmark's curves."""
@@ -124,11 +126,12 @@ class CommandRecognizer:
         self._audio = np.concatenate([self._audio[FRAME:], frame])
         change = self._endpoint.feed(frame)
         now = self.consumed / RATE
-        if change and change.kind == "start":
+        if change and change.kind is Boundary.START:
             if self._decide_at is None:  # otherwise the utterance goes on after a short gap
                 self._best, self._started, self._talk = np.zeros(len(self._commands)), change.time, False
                 self._previous = None
-                self._tell("start")
+                if self.on_start:
+                    self.on_start()
             self._decide_at = None
         if self._best is None:
             return None
@@ -136,8 +139,8 @@ class CommandRecognizer:
             self._step()
         if self._endpoint.in_speech and not self._talk and now - self._started > MAX_UTTERANCE_SECONDS:
             self._talk = True
-            self._tell("talk")
-        if change and change.kind == "end":
+            self._tell(Utterance.TALK)
+        if change and change.kind is Boundary.END:
             self._decide_at = self.consumed + (0 if self._best[1:].max() >= SURE else DECIDE_AFTER_STEPS * STEP)
             self._ended = self.consumed
         if self._decide_at is not None and self.consumed >= self._decide_at:
@@ -179,15 +182,15 @@ class CommandRecognizer:
         command = self._commands[index]
         now = self.consumed / RATE
         if best[index] < THRESHOLDS[command]:
-            self._tell("other")
+            self._tell(Utterance.OTHER)
             return None
         if self._last and self._last[1] == command and now - self._last[0] < SAME_AGAIN_SECONDS:
-            self._tell("talk")  # its words, still in context, not said again: nothing to wait for
+            self._tell(Utterance.TALK)  # its words, still in context, not said again: nothing to wait for
             return None
         self._last = (now, command)
         return Heard(command, now, command.value)
 
-    def _tell(self, what: str, text: str = "") -> None:
+    def _tell(self, what: Utterance, text: str = "") -> None:
         if self.on_utterance:
             self.on_utterance(what, text)
 

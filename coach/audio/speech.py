@@ -7,10 +7,11 @@ from typing import Callable, Iterable
 
 from coach.audio.cache import SpeechCache
 from coach.audio.clip import Clip
-from coach.audio.playback import PlaybackEvent, Player
+from coach.audio.playback import Player
 from coach.audio.tones import is_tone, render_tone
 from coach.audio.tts import ESPEAK_RATE, EspeakTts, VoiceSettings
 from coach.errors import DeviceError
+from coach.events import PlaybackEvent
 
 Progress = Callable[[Iterable[str]], Iterable[str]]
 

@@ -22,10 +22,11 @@ from typing import Callable
 
 import numpy as np
 
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, whole_frames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
+from coach.turns import Utterance
 
 RATE = 16000
 # Audio kept from before speech starts, so the decoder hears the first consonant.
@@ -83,10 +84,11 @@ class SphinxRecognizer:
         self._decoder = decoder or _decoder(vocabulary)
         """A PocketSphinx Decoder; another one (a grammar, in bench/recognizer.py) may be given."""
         self._decoding = False
-        self.on_utterance: Callable[[str, str], None] | None = None
-        """Told ("start", "") when someone starts speaking, then ("talk", "") if it ran too long for
-        a command or ("other", what was heard) if it was short but no command (a command is
-        returned by feed instead)."""
+        self.on_start: Callable[[], None] | None = None
+        """Told when someone starts speaking."""
+        self.on_utterance: Callable[[Utterance, str], None] | None = None
+        """Then told (TALK, "") if it ran too long for a command, or (OTHER, what was heard) if it
+        was short but no command (a command is returned by feed instead)."""
         self.reset()
 
     def reset(self) -> None:
@@ -121,8 +123,9 @@ class SphinxRecognizer:
         pcm = np.clip(frame.astype(np.int32) + DITHER, -32768, 32767).astype(np.int16).tobytes()
         self._pre_roll.append(pcm)
         change = self._endpoint.feed(frame)
-        if change and change.kind == "start":
-            self._tell("start")
+        if change and change.kind is Boundary.START:
+            if self.on_start:
+                self.on_start()
             self._decoder.start_utt()
             self._decoder.process_raw(b"".join(self._pre_roll))
             self._decoding, self._utterance_frames = True, len(self._pre_roll)
@@ -133,9 +136,9 @@ class SphinxRecognizer:
             if self._utterance_frames * FRAME_SECONDS > MAX_UTTERANCE_SECONDS + PRE_ROLL_SECONDS:
                 self._decoder.end_utt()
                 self._decoding = False
-                self._tell("talk")
+                self._tell(Utterance.TALK)
             return None
-        if change and change.kind == "end" and self._decoding:
+        if change and change.kind is Boundary.END and self._decoding:
             return self._decide()
         return None
 
@@ -147,9 +150,9 @@ class SphinxRecognizer:
         short = self._vocabulary.around(text) <= self._vocabulary.max_around
         command = self._vocabulary.meaning(text) if short else None
         if command is None:
-            self._tell("other", text)
+            self._tell(Utterance.OTHER, text)
         return Heard(command, self.consumed / RATE, text) if command is not None else None
 
-    def _tell(self, what: str, text: str = "") -> None:
+    def _tell(self, what: Utterance, text: str = "") -> None:
         if self.on_utterance:
             self.on_utterance(what, text)
