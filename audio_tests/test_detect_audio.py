@@ -169,14 +169,14 @@ def _screen(text: str) -> list[str]:
 
 
 def test_listen_on_a_terminal_leaves_nothing_of_the_meter_on_a_command_line(pulse, tmp_path):
-    from coach.listening import listen
+    from coach.app import listen_to_microphone
 
     said = flite("stop now", "slt", tmp_path / "stop.wav")
     out = _Terminal()
     speaking = threading.Timer(2.5, subprocess.run, (["paplay", "--device=micsink", said],),
                                {"env": pulse.env, "timeout": 20})
     speaking.start()
-    assert listen(out, seconds=6) == 1
+    assert listen_to_microphone(tmp_path / "data", None, 6, False, out) == 1
     speaking.join()
     [line] = [line for line in _screen(out.getvalue()) if "heard" in line]
     assert line.endswith('(heard "stop now")') or line.endswith('(heard "stop")'), line

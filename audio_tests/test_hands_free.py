@@ -22,9 +22,11 @@ import pytest
 
 from audio_tests.conftest import coach_env
 from audio_tests.room import Leak, ScriptedUser, start_session
-from coach import content
+from coach import content, turns
+from coach.app import SessionMicrophones
 from coach.catalog import entries, resolve
 from coach.eventlog import EventLog
+from coach.events import Playback
 from coach.hands_free import HandsFree
 from coach.phrases import command_in
 from coach.timeline import TimelineOptions, build_timeline
@@ -150,11 +152,30 @@ def own_speech() -> list[str]:
     return list(wordings.values())
 
 
+def say_giving_the_floor(speaker, voice, text: str) -> list:
+    """Say `text`, giving the floor as the session loop does (every 20 ms), until it has been said;
+    return what was heard meanwhile."""
+    heard, deadline = [], time.monotonic() + 120
+    speaker.say(text)
+    while time.monotonic() < deadline:
+        for item in voice.poll():
+            if isinstance(item, turns.Release):
+                speaker.release()
+            elif isinstance(item, turns.FLOOR):
+                speaker.hold(item.seconds)
+            else:
+                heard.append(item)
+        if any(event.kind is Playback.END for event in speaker.events()):
+            break
+        time.sleep(0.02)
+    return heard
+
+
 def test_the_coach_never_obeys_its_own_voice(pulse, leak, tmp_path):
     from coach.audio.speech import build_speaker
     from coach.audio.tts import VoiceSettings
 
-    hands_free = HandsFree(listening=True, audio_out=True, microphone=None)
+    hands_free = HandsFree(listening=True, audio_out=True, microphones=SessionMicrophones(None))
     assert hands_free.echo, "the sound server has an echo canceller here"
     speaker = build_speaker(VoiceSettings(), tmp_path / "cache")
     speaker.device = hands_free.speaker_device
@@ -164,11 +185,9 @@ def test_the_coach_never_obeys_its_own_voice(pulse, leak, tmp_path):
     heard = []
     try:
         for text in texts:
-            speaker.say(text)
-            speaker.wait_until_quiet(120)
-            heard += voice.poll()
+            heard += say_giving_the_floor(speaker, voice, text)
         time.sleep(1.0)
-        heard += voice.poll()
+        heard += [item for item in voice.poll() if not isinstance(item, turns.FLOOR)]
     finally:
         voice.close()
         speaker.close()

@@ -6,7 +6,7 @@ import contextlib
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import IO
+from typing import IO, Iterator
 
 import click
 
@@ -115,6 +115,49 @@ MENU_SIZE = 6
 CHOICE_WAIT = 20.0
 
 
+class SessionMicrophones:
+    """The microphones a session listens with (the Microphones port), opened when asked."""
+
+    def __init__(self, device: str | None, personal=None, turns_log: str | None = None):
+        self.device = device
+        self._voice = personal
+        """Your learned voice (coach learn), or None."""
+        self.personal = personal is not None
+        self._turns_file: IO[str] | None = None
+        """Where turn-taking's facts and decisions are written (JSON lines), if asked."""
+        if turns_log:
+            try:
+                self._turns_file = open(turns_log, "w", buffering=1, encoding="utf-8")
+            except OSError as error:
+                raise CoachError(f"cannot write the turns log {turns_log}: {error.strerror}") from None
+
+    def is_available(self) -> bool:
+        from coach.audio.echo import default_is_monitor
+
+        # A machine with no microphone offers only its output's monitor: nothing to listen to.
+        return bool(self.device or not default_is_monitor())
+
+    def echo_canceller(self):
+        from coach.audio.echo import EchoCancel
+
+        return EchoCancel.load(self.device)
+
+    def commands(self, coach, echo_free_source: str | None):
+        from coach.audio.voice import VoiceCommands
+
+        return VoiceCommands(self.device, coach, echo_free_source, personal=self._voice, facts=self._turns_file)
+
+    def numbers(self, vocabulary):
+        from coach.audio.voice import VoiceCommands
+
+        return VoiceCommands(self.device, vocabulary=vocabulary)
+
+    def close(self) -> None:
+        if self._turns_file:
+            self._turns_file.close()
+            self._turns_file = None
+
+
 def choose_routine(options: RunOptions, console: Console, err: IO[str]) -> Routine | None:
     """A short numbered menu, shown and said, this user's most used routines first; the choice or None."""
     from coach.catalog import load_all
@@ -123,7 +166,7 @@ def choose_routine(options: RunOptions, console: Console, err: IO[str]) -> Routi
     routines = {entry.name: routine for entry, routine in load_all() if isinstance(routine, Routine)}
     names = by_use(list(routines), _sessions_or_none(options.data_dir))[:MENU_SIZE]
     titles = [routines[name].title for name in names]
-    hands_free = HandsFree(options.timeline.listening, audio_out=False, microphone=options.microphone)
+    hands_free = HandsFree(options.timeline.listening, audio_out=False, microphones=SessionMicrophones(options.microphone))
     listening = hands_free.listening and not options.text_only
     console.out.write((content.MENU_QUESTION if listening else content.MENU_QUESTION_KEYS) + "\n")
     for number, (name, title) in enumerate(zip(names, titles), start=1):
@@ -211,8 +254,9 @@ def _personal_voice(options: RunOptions):
 def run_session(routine: Routine, options: RunOptions, console: Console, err: IO[str]) -> SessionResult:
     """Run one session, recorded in history from its first second; it runs even if it cannot be saved."""
     build_timeline(routine, options=options.timeline)  # a bad option fails here, before any device is opened
-    hands_free = HandsFree(options.timeline.listening, not options.text_only, options.microphone,
-                           _personal_voice(options), options.turns_log)
+    microphones = SessionMicrophones(options.microphone, _personal_voice(options),
+                                     options.turns_log if options.timeline.listening else None)
+    hands_free = HandsFree(options.timeline.listening, not options.text_only, microphones)
     try:  # the echo canceller is unloaded however this ends (an error, Ctrl-C while the voice is prepared)
         speaker, speech_length = prepare_speech(routine, options, err, hands_free.speaker_device)
         try:
@@ -257,3 +301,45 @@ def _run_prepared(routine: Routine, options: RunOptions, console: Console, hands
     finally:
         log.close()
         recorder.close()
+
+
+LISTEN_BLOCK_SECONDS = 0.05
+
+
+def listen_to_microphone(folder: Path, device: str | None, seconds: float | None, personal: bool,
+                         out: IO[str]) -> int:
+    """`coach listen`: each command heard at the microphone, printed; how many."""
+    from coach.audio.personal import yours
+    from coach.audio.pulse import PulseCapture
+    from coach.audio.recognizer import RATE, CommandRecognizer
+    from coach.listening import listen
+
+    voice = yours(folder, personal)
+    capture = PulseCapture(RATE, LISTEN_BLOCK_SECONDS, device=device)
+    try:
+        return listen(out, CommandRecognizer(personal=voice), capture, seconds, voice is not None)
+    finally:
+        capture.close()
+
+
+def detect_in_files(folder: Path, files: tuple[str, ...], personal: bool) -> Iterator[tuple[str, list | str]]:
+    """`coach detect`: for each file, the commands heard in it, or why it could not be read."""
+    from coach.audio.personal import yours
+    from coach.audio.recognizer import CommandRecognizer, detect_in
+    from coach.audio.wavin import NotAudio, read_audio
+
+    recognizer = CommandRecognizer(personal=yours(folder, personal))
+    for file in files:
+        try:
+            clip = read_audio(file)
+        except NotAudio as error:
+            yield file, str(error)
+            continue
+        yield file, detect_in(clip.samples, recognizer)
+
+
+def installed_voices() -> list[tuple[str, str, str]]:
+    """eSpeak NG's voices: (id, name, languages)."""
+    from coach.audio.tts import EspeakTts
+
+    return EspeakTts(VoiceSettings()).voices()

@@ -220,9 +220,9 @@ def run(ctx: click.Context, routine: str | None, last: bool, exercise: str | Non
 @main.command()
 def voices() -> None:
     """List the installed eSpeak NG voices for --voice."""
-    from coach.audio.tts import EspeakTts, VoiceSettings
+    from coach.app import installed_voices
 
-    for voice_id, name, languages in EspeakTts(VoiceSettings()).voices():
+    for voice_id, name, languages in installed_voices():
         click.echo(f"{voice_id:<28} {name:<32} {languages}")
 
 
@@ -349,20 +349,14 @@ def detect(ctx: click.Context, files: tuple[str, ...], as_json: bool, no_persona
     32-bit, float), FLAC and OGG are read; other rates and channel counts are converted to 16 kHz
     mono. A file that cannot be read is reported and skipped.
     """
-    from coach.app import data_dir
-    from coach.audio.personal import yours
-    from coach.audio.recognizer import CommandRecognizer, detect_in
-    from coach.audio.wavin import NotAudio, read_audio
+    from coach.app import data_dir, detect_in_files
 
-    recognizer, failed = CommandRecognizer(personal=yours(data_dir(ctx.obj["data_dir"]), not no_personal)), False
-    for file in files:
-        try:
-            clip = read_audio(file)
-        except NotAudio as error:
-            click.echo(f"Error: {error}", err=True)
+    failed = False
+    for file, detections in detect_in_files(data_dir(ctx.obj["data_dir"]), files, not no_personal):
+        if isinstance(detections, str):
+            click.echo(f"Error: {detections}", err=True)
             failed = True
             continue
-        detections = detect_in(clip.samples, recognizer)
         for heard in detections:
             if as_json:
                 click.echo(json.dumps({"file": file, "command": heard.command.value, "time": round(heard.time, 3)}))
@@ -384,12 +378,9 @@ def listen(ctx: click.Context, device: str | None, seconds: float | None, no_per
 
     Use it to check your microphone and room before a session. Ctrl-C ends it.
     """
-    from coach.app import data_dir
-    from coach.audio.personal import yours
-    from coach.listening import listen as run_listener
+    from coach.app import data_dir, listen_to_microphone
 
-    personal = yours(data_dir(ctx.obj["data_dir"]), not no_personal)
-    run_listener(click.get_text_stream("stdout"), device, seconds, personal)
+    listen_to_microphone(data_dir(ctx.obj["data_dir"]), device, seconds, not no_personal, click.get_text_stream("stdout"))
 
 
 @main.command(short_help="Teach coach your voice, in about a minute.")

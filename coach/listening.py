@@ -1,4 +1,6 @@
-"""`coach listen`: the live microphone through the recognizer, with a level meter and each command heard."""
+"""`coach listen`: the live microphone through the recognizer, with a level meter and each command heard.
+
+The recognizer and the capture are given (app.py builds them)."""
 
 from __future__ import annotations
 
@@ -7,10 +9,6 @@ from typing import IO
 
 import numpy as np
 
-from coach.audio.recognizer import RATE, CommandRecognizer
-from coach.audio.pulse import PulseCapture
-
-BLOCK_SECONDS = 0.05
 METER_WIDTH = 30
 # dBFS shown at the ends of the meter.
 METER_FLOOR_DB = -70.0
@@ -31,11 +29,9 @@ def meter(samples: np.ndarray) -> str:
     return f"[{'#' * filled}{' ' * (METER_WIDTH - filled)}] {max(db, METER_FLOOR_DB):5.0f} dBFS"
 
 
-def listen(out: IO[str], device: str | None = None, seconds: float | None = None, personal=None) -> int:
-    """Print commands as they are heard until Ctrl-C (or `seconds`); return how many were heard.
-    `personal`: your learned voice (coach learn), heard beside the shipped model."""
-    recognizer = CommandRecognizer(personal=personal)
-    capture = PulseCapture(RATE, BLOCK_SECONDS, device=device)
+def listen(out: IO[str], recognizer, capture, seconds: float | None = None, personal: bool = False) -> int:
+    """Print commands as they are heard in `capture` (16 kHz blocks) until Ctrl-C (or `seconds`);
+    return how many were heard. `personal`: the recognizer hears your learned voice too."""
     interactive = out.isatty()
     started, count = time.monotonic(), 0
     out.write("Listening for: pause, resume, next, back, repeat, stop, pain"
@@ -54,7 +50,6 @@ def listen(out: IO[str], device: str | None = None, seconds: float | None = None
     except KeyboardInterrupt:
         pass
     finally:
-        capture.close()
         if interactive:
             out.write("\n")
     return count

@@ -52,12 +52,51 @@ class CommandSource(Protocol):
     def close(self) -> None: ...
 
 
+class EchoCanceller(Protocol):
+    sink: str
+    """Where the coach plays, so that the canceller hears it as the reference."""
+    source: str
+    """The microphone with the coach's voice removed."""
+
+    def close(self) -> None: ...
+
+
+class Microphones(Protocol):
+    """Opens what listens: the hands-free session asks, the composition root (app.py) builds."""
+
+    device: str | None
+    """The microphone asked for; None for the default."""
+    personal: bool
+    """Whether commands are heard with a voice learned by `coach learn`."""
+
+    def is_available(self) -> bool:
+        """Whether there is a microphone at all (not only the speaker's monitor)."""
+
+    def echo_canceller(self) -> EchoCanceller | None:
+        """Load the sound server's echo canceller; None where there is none."""
+
+    def commands(self, coach: Speaker | None, echo_free_source: str | None) -> CommandSource:
+        """Listen for commands, polite to `coach` (None: nothing to be polite to); raises DeviceError."""
+
+    def numbers(self, vocabulary) -> CommandSource:
+        """Listen for a spoken number or menu choice; raises DeviceError."""
+
+    def close(self) -> None: ...
+
+
 class Display(Protocol):
     def cue(self, at: float, text: str) -> None:
         """Show something the coach says."""
 
     def status(self, line: str) -> None:
         """Replace the one-line status (exercise, countdown, progress)."""
+
+    def close(self) -> None: ...
+
+
+class EventSink(Protocol):
+    def write(self, t: float, event: str, **fields: object) -> None:
+        """Record `event` at session time `t` (seconds), with its fields (README: the event log)."""
 
     def close(self) -> None: ...
 

@@ -7,10 +7,9 @@ from dataclasses import dataclass
 
 from coach import content, session, turns
 from coach.errors import DeviceError
-from coach.eventlog import EventLog
 from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded, Playback,
                           SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
-from coach.ports import Clock, CommandSource, Display, SessionRecorder, Speaker
+from coach.ports import Clock, CommandSource, Display, EventSink, SessionRecorder, Speaker
 from coach.session import SessionState
 from coach.timeline import Timeline
 
@@ -56,7 +55,7 @@ class Ports:
     display: Display
     recorder: SessionRecorder
     sources: list[CommandSource]
-    log: EventLog
+    log: EventSink
 
 
 class Runner:

@@ -51,5 +51,14 @@ def test_the_core_imports_only_the_core_and_pure_standard_modules(module):
 def test_the_walk_sees_an_adapter_and_io():
     """The check itself: an adapter's imports are found, through coach modules too."""
     reached = reachable("coach.runner")
-    assert {"coach.session", "coach.eventlog", "time"} <= set(reached)
-    assert "coach.audio.voice" in reachable("coach.app")
+    assert {"coach.session", "coach.turns", "time"} <= set(reached)
+    assert {"coach.eventlog", "coach.audio.voice"} <= set(reachable("coach.app"))
+
+
+ADAPTERS = ("coach.audio", "coach.eventlog", "coach.history", "coach.terminal", "coach.recorder")
+
+
+@pytest.mark.parametrize("module", ["coach.runner", "coach.hands_free", "coach.listening"])
+def test_the_loops_are_given_their_adapters_by_the_composition_root(module):
+    built = {name: by for name, by in reachable(module).items() if name.startswith(ADAPTERS)}
+    assert not built, f"{module} reaches {built} (module: imported by); app.py builds adapters"

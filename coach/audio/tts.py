@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import io
 import tempfile
+import wave
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -103,9 +104,10 @@ class EspeakTts:
             with _quiet():
                 self._engine.save_to_file(text, str(path))
                 self._engine.runAndWait()
-            if not path.exists():
+            try:
+                return Clip.read_wav(path)
+            except (OSError, EOFError, ValueError, wave.Error):  # none, empty (seen once) or cut short: again
                 return Clip(np.zeros(0, np.int16), ESPEAK_RATE)
-            return Clip.read_wav(path)
 
 
 def is_complete(clip: Clip, text: str, rate: int, end_pause_needed: float = MIN_END_PAUSE) -> bool:
