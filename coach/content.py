@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from coach.routine import Breath
+
 EMERGENCY_SIGNS = (
     "pain, tingling, weakness or numbness in both legs",
     "numbness or tingling around your genitals or buttocks",
@@ -61,8 +63,9 @@ RELEASE = "And release."
 REST = "Rest for {seconds}. Next up: {up_next}."
 NEXT_SET = "set {number} of {name}"
 END_TEXT = "That's the end of the session. Take a moment before you get up."
+BREATH_WORDS = {Breath.IN: "Breathe in", Breath.HOLD: "Hold", Breath.OUT: "Breathe out", Breath.HOLD_OUT: "Hold"}
 # Bedtime breathing, once the full words have been said a few times.
-SHORT_WORDS = {"Breathe in": "In.", "Hold": "Hold.", "Breathe out": "Out."}
+SHORT_WORDS = {Breath.IN: "In.", Breath.HOLD: "Hold.", Breath.OUT: "Out.", Breath.HOLD_OUT: "Hold."}
 
 NOT_A_CLINICIAN = ("coach does not diagnose and does not replace a doctor or physiotherapist.")
 

@@ -93,14 +93,14 @@ def speaker() -> Finding:
 
 def microphone() -> Finding:
     from coach.audio.pulse import PulseCapture
-    from coach.listening import level_dbfs
+    from coach.audio.chunk import RATE, level_dbfs
 
     try:
-        capture = PulseCapture(16000, 0.1, name="coach-doctor")
+        capture = PulseCapture(RATE, 0.1, name="coach-doctor")
     except CoachError as error:
         return Finding("microphone", "fail", str(error), "plug in a microphone; see pactl list short sources")
     try:
-        blocks = [np.frombuffer(capture.read(), np.int16) for _ in range(int(MICROPHONE_SECONDS / 0.1))]
+        blocks = [capture.read().samples for _ in range(int(MICROPHONE_SECONDS / 0.1))]
     except CoachError as error:
         return Finding("microphone", "fail", str(error), "plug in a microphone; see pactl list short sources")
     finally:

@@ -9,17 +9,13 @@ from typing import IO
 
 import numpy as np
 
+from coach.audio.chunk import level_dbfs
+
 METER_WIDTH = 30
 # dBFS shown at the ends of the meter.
 METER_FLOOR_DB = -70.0
 # Back to the line's start and erase it, so a shorter line leaves nothing of the meter behind.
 CLEAR_LINE = "\r\x1b[K"
-
-
-def level_dbfs(samples: np.ndarray) -> float:
-    """The RMS level of 16-bit samples in dBFS (0 is full scale; silence is far below -90)."""
-    rms = float(np.sqrt(np.mean(samples.astype(np.float64) ** 2))) if len(samples) else 0.0
-    return float(20 * np.log10(max(rms, 1e-9) / 32767))
 
 
 def meter(samples: np.ndarray) -> str:
@@ -38,7 +34,7 @@ def listen(out: IO[str], recognizer, capture, seconds: float | None = None, pers
               f"{' (with your learned voice)' if personal else ''}. Ctrl-C to finish.\n")
     try:
         while seconds is None or time.monotonic() - started < seconds:
-            block = np.frombuffer(capture.read(), np.int16)
+            block = capture.read().samples
             for heard in recognizer.feed(block):
                 count += 1
                 stamp = time.strftime("%H:%M:%S")

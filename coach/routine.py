@@ -18,12 +18,23 @@ class Pacing(str, Enum):
     TONES = "tones"
 
 
+class Breath(str, Enum):
+    """A phase of a breath, as a routine's `breathing` names it."""
+
+    IN = "in"
+    HOLD = "hold"
+    OUT = "out"
+    HOLD_OUT = "hold_out"
+
+
 @dataclass(frozen=True)
 class Phase:
     """One part of a rep or breath, spoken as its word ("lift", "breathe in") and lasting seconds."""
 
     word: str
     seconds: float
+    breath: Breath | None = None
+    """Which part of a breath; None for a rep's phase."""
 
 
 @dataclass(frozen=True)

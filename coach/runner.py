@@ -11,7 +11,7 @@ from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcom
                           SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
 from coach.ports import Clock, CommandSource, Display, EventSink, SessionRecorder, Speaker
 from coach.session import SessionState
-from coach.timeline import Timeline
+from coach.timeline import Timeline, UnitKind
 
 # The loop wakes at least this often (seconds of session time) to read commands and redraw.
 TICK = 0.02
@@ -216,7 +216,7 @@ def status_line(timeline: Timeline, state: SessionState, now: float) -> str:
     segment = session.segment_at(timeline, position)
     unit = session.unit_at(timeline, position)
     detail = unit.label
-    if unit.label in ("hold", "rest"):
+    if unit.kind in (UnitKind.HOLD, UnitKind.REST):
         detail = f"{unit.label} {max(0, round(unit.end - position))} s"
     flag = {Status.PAUSED: "PAUSED", Status.PAIN: "PAUSED (pain)", Status.FINISHED: "done"}.get(state.status)
     through = round(100 * position / timeline.duration) if timeline.duration else 100

@@ -21,7 +21,7 @@ from typing import Callable
 from coach import content
 from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
                           SessionEnded, SpeechCut, Status, StatusChanged)
-from coach.timeline import Segment, Timeline, Unit
+from coach.timeline import Segment, SegmentKind, Timeline, Unit
 
 
 class IllegalTransition(Exception):
@@ -122,7 +122,7 @@ def _next(timeline: Timeline, state: SessionState, now: float, command: Command)
 
 def _back(timeline: Timeline, state: SessionState, now: float, command: Command) -> Result:
     segment = current_segment(timeline, state.position)
-    earlier = [s for s in timeline.segments[:segment] if not s.is_rest and s.label != "End"]
+    earlier = [s for s in timeline.segments[:segment] if s.kind not in (SegmentKind.REST, SegmentKind.END)]
     target = earlier[-1].start if earlier else timeline.segments[segment].start
     return _jump(timeline, state, now, target, command)
 

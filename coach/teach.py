@@ -173,7 +173,7 @@ class _Recorder:
         blocks, started, ended = [], time.monotonic(), _SpeechEnd()
         try:
             while time.monotonic() - started < seconds:
-                blocks.append(np.frombuffer(capture.read(), np.int16))
+                blocks.append(capture.read().samples)
                 if self.out.isatty():
                     self.out.write(CLEAR_LINE + meter(blocks[-1]))
                     self.out.flush()

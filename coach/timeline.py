@@ -22,7 +22,7 @@ from typing import Callable, Iterable
 from coach import content
 from coach.content import END_TEXT, KEY_PROMPTS, SHORT_WORDS, TONE_INTRO, VOICE_PROMPTS, Prompts
 from coach.errors import CoachError
-from coach.routine import Exercise, Pacing, Phase, Routine
+from coach.routine import Breath, Exercise, Pacing, Phase, Routine
 
 SpeechLength = Callable[[str], float]
 
@@ -44,7 +44,8 @@ BEDTIME_FADE_TO = 0.35
 BEDTIME_COUNTED_CYCLES = 2
 BEDTIME_WORD_CYCLES = 3
 # Sounds that are tones, not speech: the audio adapter renders these keys (see coach.audio.tones).
-TONES = {"Breathe in": "tone:in", "Hold": "tone:hold", "Breathe out": "tone:out"}
+TONES = {Breath.IN: "tone:in", Breath.HOLD: "tone:hold", Breath.OUT: "tone:out", Breath.HOLD_OUT: "tone:hold"}
+HOLDS = (Breath.HOLD, Breath.HOLD_OUT)
 TONE_SECONDS = {"tone:in": 0.9, "tone:hold": 0.5, "tone:out": 1.1}
 
 
@@ -95,6 +96,17 @@ class TimelineOptions:
         return VOICE_PROMPTS if self.listening else KEY_PROMPTS
 
 
+class UnitKind(str, Enum):
+    INTRODUCTION = "introduction"
+    SETUP = "setup"
+    REP = "rep"
+    HOLD = "hold"
+    OWN_TIME = "own time"
+    BREATH = "breath"
+    REST = "rest"
+    END = "end"
+
+
 @dataclass(frozen=True)
 class Unit:
     """What `repeat` restarts: the setup, one rep, one hold, one breath or one rest."""
@@ -103,6 +115,17 @@ class Unit:
     end: float
     segment: int
     label: str
+    """As the status line shows it ("rep 3 of 8")."""
+    kind: UnitKind
+
+
+class SegmentKind(str, Enum):
+    INTRODUCTION = "introduction"
+    SETUP = "setup"
+    """An exercise's first words, getting into position: `next` skips them, not the set."""
+    EXERCISE = "exercise"
+    REST = "rest"
+    END = "end"
 
 
 @dataclass(frozen=True)
@@ -113,7 +136,11 @@ class Segment:
     end: float
     exercise: str
     label: str
-    is_rest: bool = False
+    kind: SegmentKind
+
+    @property
+    def is_rest(self) -> bool:
+        return self.kind is SegmentKind.REST
 
 
 @dataclass(frozen=True, eq=False)
@@ -163,7 +190,7 @@ class _Builder:
         self.units: list[Unit] = []
         self.segments: list[Segment] = []
         self._unit_start = 0.0
-        self._unit_label = ""
+        self._unit = ("", UnitKind.INTRODUCTION)
         self._segment_start = 0.0
 
     def say(self, text: str, kind: CueKind, exercise: str, at: float | None = None, sound: str = "") -> float:
@@ -181,17 +208,17 @@ class _Builder:
         last = self.cues[-1] if self.cues else None
         return last.at + last.length + MIN_GAP if last else 0.0
 
-    def open_unit(self, label: str) -> None:
-        self._unit_start, self._unit_label = self.t, label
+    def open_unit(self, kind: UnitKind, label: str | None = None) -> None:
+        self._unit_start, self._unit = self.t, (label or kind.value, kind)
 
     def close_unit(self) -> None:
-        self.units.append(Unit(round(self._unit_start, 3), round(self.t, 3), len(self.segments), self._unit_label))
+        self.units.append(Unit(round(self._unit_start, 3), round(self.t, 3), len(self.segments), *self._unit))
 
     def open_segment(self) -> None:
         self._segment_start = self.t
 
-    def close_segment(self, exercise: str, label: str, is_rest: bool = False) -> None:
-        self.segments.append(Segment(round(self._segment_start, 3), round(self.t, 3), exercise, label, is_rest))
+    def close_segment(self, exercise: str, label: str, kind: SegmentKind = SegmentKind.EXERCISE) -> None:
+        self.segments.append(Segment(round(self._segment_start, 3), round(self.t, 3), exercise, label, kind))
 
 
 def build_timeline(routine: Routine, speech_length: SpeechLength = estimate_speech_seconds,
@@ -248,23 +275,23 @@ def _blocks(routine: Routine) -> Iterable[tuple[Exercise, int, int]]:
 
 def _intro(b: _Builder, routine: Routine, options: TimelineOptions) -> None:
     b.open_segment()
-    b.open_unit("introduction")
+    b.open_unit(UnitKind.INTRODUCTION)
     b.say(content.BEGIN.format(title=routine.title), CueKind.INTRO, "")
     b.say(options.prompts.safety, CueKind.INTRO, "")
     if options.tones:
         b.say(TONE_INTRO, CueKind.INTRO, "")
     b.wait_until(b.t + 1.0)
     b.close_unit()
-    b.close_segment("", "Introduction")
+    b.close_segment("", "Introduction", SegmentKind.INTRODUCTION)
 
 
 def _block(b: _Builder, exercise: Exercise, set_no: int, side_no: int, options: TimelineOptions) -> None:
     b.open_segment()
-    b.open_unit("setup")
+    b.open_unit(UnitKind.SETUP)
     _announce(b, exercise, set_no, side_no)
     b.close_unit()
     if set_no == 0 and side_no == 0 and exercise.setup and not exercise.pause:  # `next` skips the setup, not the set
-        b.close_segment(exercise.name, f"{exercise.name}, getting into position")
+        b.close_segment(exercise.name, f"{exercise.name}, getting into position", SegmentKind.SETUP)
         b.open_segment()
     if exercise.reps:
         _reps(b, exercise)
@@ -306,7 +333,7 @@ def _announce(b: _Builder, exercise: Exercise, set_no: int, side_no: int) -> Non
 
 def _reps(b: _Builder, exercise: Exercise) -> None:
     for rep in range(1, exercise.reps + 1):
-        b.open_unit(f"rep {rep} of {exercise.reps}")
+        b.open_unit(UnitKind.REP, f"rep {rep} of {exercise.reps}")
         for index, phase in enumerate(exercise.tempo):
             start = b.t
             text = _rep_text(rep, exercise.reps, phase) if index == 0 else f"{phase.word}."
@@ -336,7 +363,7 @@ def _countdown(b: _Builder, exercise: Exercise, phase: Phase, start: float) -> N
 
 
 def _hold(b: _Builder, exercise: Exercise) -> None:
-    b.open_unit("hold")
+    b.open_unit(UnitKind.HOLD)
     start = b.t
     b.say(content.HOLD_FOR.format(seconds=_seconds_text(exercise.hold)), CueKind.HOLD, exercise.name)
     _countdown(b, exercise, Phase("", exercise.hold), start)
@@ -348,26 +375,26 @@ def _hold(b: _Builder, exercise: Exercise) -> None:
 
 def _pause(b: _Builder, exercise: Exercise) -> None:
     """Quiet after a step's words: the step is done in the user's own time."""
-    b.open_unit("your own time")
+    b.open_unit(UnitKind.OWN_TIME, "your own time")
     b.wait_until(b.t + exercise.pause)
     b.close_unit()
 
 
 def _breaths(b: _Builder, exercise: Exercise, options: TimelineOptions) -> None:
     for cycle in range(1, exercise.cycles + 1):
-        b.open_unit(f"breath {cycle} of {exercise.cycles}")
+        b.open_unit(UnitKind.BREATH, f"breath {cycle} of {exercise.cycles}")
         counted = not options.bedtime or cycle <= BEDTIME_COUNTED_CYCLES
         for phase in exercise.breathing:
             start = b.t
             if options.tones:
-                b.say(f"{phase.word}.", CueKind.BREATH, exercise.name, sound=TONES[phase.word])
+                b.say(f"{phase.word}.", CueKind.BREATH, exercise.name, sound=TONES[phase.breath])
             elif counted:
                 b.say(f"{phase.word}.", CueKind.BREATH, exercise.name)
                 if phase.seconds <= COUNT_ALOUD_MAX:
                     for n in range(2, int(phase.seconds) + 1):
                         b.say(f"{n}.", CueKind.COUNT, exercise.name, at=start + n - 1)
-            elif cycle <= BEDTIME_COUNTED_CYCLES + BEDTIME_WORD_CYCLES or phase.word != "Hold":
-                b.say(SHORT_WORDS[phase.word], CueKind.BREATH, exercise.name)
+            elif cycle <= BEDTIME_COUNTED_CYCLES + BEDTIME_WORD_CYCLES or phase.breath not in HOLDS:
+                b.say(SHORT_WORDS[phase.breath], CueKind.BREATH, exercise.name)
             b.wait_until(start + phase.seconds)
         b.close_unit()
 
@@ -376,22 +403,22 @@ def _rest(b: _Builder, seconds: float, following: tuple[Exercise, int, int]) -> 
     exercise, set_no, _ = following
     up_next = exercise.name if set_no == 0 else content.NEXT_SET.format(number=set_no + 1, name=exercise.name)
     b.open_segment()
-    b.open_unit("rest")
+    b.open_unit(UnitKind.REST)
     start = b.t
     b.say(content.REST.format(seconds=_seconds_text(seconds), up_next=up_next), CueKind.REST, "")
     b.wait_until(start + seconds)
     b.close_unit()
-    b.close_segment("", f"Rest, next up: {up_next}", is_rest=True)
+    b.close_segment("", f"Rest, next up: {up_next}", SegmentKind.REST)
 
 
 def _end(b: _Builder, quiet: bool) -> None:
     b.open_segment()
-    b.open_unit("end")
+    b.open_unit(UnitKind.END)
     if not quiet:
         b.say(END_TEXT, CueKind.END, "")
     b.wait_until(b.t + 0.5)
     b.close_unit()
-    b.close_segment("", "End")
+    b.close_segment("", "End", SegmentKind.END)
 
 
 def _seconds_text(seconds: float) -> str:

@@ -12,7 +12,8 @@ import re
 from typing import Any
 
 from coach.errors import Problem, RoutineError
-from coach.routine import Exercise, Kind, Pacing, Phase, Routine, Source
+from coach.content import BREATH_WORDS
+from coach.routine import Breath, Exercise, Kind, Pacing, Phase, Routine, Source
 
 # Allowed ranges: (low, high). Chosen so a typo ("300" reps) is caught, not to prescribe dosage.
 REPS = (1, 50)
@@ -32,8 +33,7 @@ ROUTINE_KEYS = ("name", "title", "kind", "description", "sources", "bedtime", "p
 EXERCISE_KEYS = ("name", "setup", "reps", "tempo", "hold", "breathing", "cycles", "pause", "countdown",
                  "sides", "sets", "rest", "source")
 SOURCE_KEYS = ("title", "url")
-BREATHING_KEYS = ("in", "hold", "out", "hold_out")
-BREATH_WORDS = {"in": "Breathe in", "hold": "Hold", "out": "Breathe out", "hold_out": "Hold"}
+BREATHING_KEYS = tuple(breath.value for breath in Breath)
 DEFAULT_TEMPO = (Phase("", 3.0),)
 DEFAULT_SIDES = ("left side", "right side")
 NAME_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
@@ -275,7 +275,7 @@ def _breathing(check: _Checker, value: Any, path: tuple) -> tuple[Phase, ...]:
         bounds = BREATH_IN_OUT_SECONDS if needed else BREATH_HOLD_SECONDS
         seconds = check.number(counts.get(key), path + (key,), bounds, whole=False)
         if seconds:
-            phases.append(Phase(BREATH_WORDS[key], float(seconds)))
+            phases.append(Phase(BREATH_WORDS[Breath(key)], float(seconds), Breath(key)))
     return tuple(phases)
 
 

@@ -7,6 +7,7 @@ import wave
 import numpy as np
 import pytest
 
+from coach.audio.chunk import RATE, Chunk, level_dbfs, mean_square
 from coach.audio.endpoint import HANGOVER, Endpointer
 from coach.audio.sphinx import language_model
 from coach.audio.wavin import NotAudio, read_audio, resample
@@ -152,3 +153,16 @@ def test_every_width_and_format_is_read_at_the_same_level(tmp_path, subtype, ext
     assert clip.rate == 16000 and abs(len(clip.samples) - 16000) <= 1
     level = np.sqrt(np.mean(clip.samples[500:-500].astype(float) ** 2))
     assert level == pytest.approx(0.25 * 32768 / 2 ** 0.5, rel=0.03)
+
+
+def test_a_blocks_level_and_energy_are_measured_one_way():
+    full = np.full(1600, 32767, np.int16)
+    assert level_dbfs(full) == pytest.approx(0.0, abs=0.01)
+    assert level_dbfs(full // 10) == pytest.approx(-20.0, abs=0.01)
+    assert level_dbfs(np.zeros(1600, np.int16)) < -90 and level_dbfs(np.zeros(0, np.int16)) < -90
+    assert mean_square(np.array([3, -4], np.int16)) == 12.5 and mean_square(np.zeros(0, np.int16)) == 0.0
+
+
+def test_a_chunk_carries_its_format_and_when_it_was_heard():
+    chunk = Chunk(np.zeros(320, np.int16), RATE, heard_at=12.5)
+    assert (chunk.seconds, chunk.width, chunk.channels, chunk.heard_at) == (0.02, 2, 1, 12.5)

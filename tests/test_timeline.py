@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from coach.loader import load_routine
-from coach.timeline import MIN_GAP, CueKind, build_timeline
+from coach.routine import Breath
+from coach.timeline import MIN_GAP, CueKind, SegmentKind, TimelineOptions, UnitKind, build_timeline
 from tests.conftest import builtin, builtin_timeline
 
 BUILTINS = ["pelvic-tilt-90-90", "bird-dog", "dead-bug", "wall-angels", "breathing-4-7-8", "flare-up",
@@ -92,3 +93,15 @@ def test_real_speech_lengths_replace_the_estimate():
     long = build_timeline(routine, speech_length=lambda text: 0.1 + len(text) / 10)
     assert [c.text for c in short.cues] == [c.text for c in long.cues]
     assert long.duration > short.duration
+
+
+def test_breaths_and_parts_are_known_by_kind_not_by_their_words(routine_file):
+    routine = load_routine(routine_file(
+        "title: t\nexercises:\n  - {name: Breathe, cycles: 2, breathing: {in: 4, hold: 7, out: 8, hold_out: 2}}\n"))
+    assert [(p.breath, p.word) for p in routine.exercises[0].breathing] == [
+        (Breath.IN, "Breathe in"), (Breath.HOLD, "Hold"), (Breath.OUT, "Breathe out"), (Breath.HOLD_OUT, "Hold")]
+    timeline = build_timeline(routine, options=TimelineOptions(tones=True))
+    assert [c.sound for c in timeline.cues if c.kind is CueKind.BREATH][:4] == ["tone:in", "tone:hold", "tone:out", "tone:hold"]
+    assert [s.kind for s in timeline.segments] == [SegmentKind.INTRODUCTION, SegmentKind.EXERCISE, SegmentKind.END]
+    assert [u.kind for u in timeline.units] == [UnitKind.INTRODUCTION, UnitKind.SETUP, UnitKind.BREATH, UnitKind.BREATH,
+                                                UnitKind.END]

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 from scipy.signal import fftconvolve
 
-from coach.audio.embedding import RATE, STEP, WINDOW, SpeechEmbedding
+from coach.audio.chunk import RATE
+from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "training" / "out"

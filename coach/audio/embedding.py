@@ -16,7 +16,6 @@ import numpy as np
 
 from coach.errors import DeviceError
 
-RATE = 16000
 WINDOW = 12400
 STEP = 1280
 SIZE = 96

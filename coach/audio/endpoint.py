@@ -12,6 +12,8 @@ from enum import Enum
 
 import numpy as np
 
+from coach.audio.chunk import rms
+
 FRAME_SECONDS = 0.01
 FRAME = 160  # samples at 16 kHz
 # Speech is louder than the floor by this factor (about 10 dB) and than this absolute level.
@@ -69,7 +71,7 @@ class Endpointer:
     def feed(self, frame: np.ndarray) -> Change | None:
         """Take one 10 ms frame; return a change of state, if this frame made one."""
         self.frames += 1
-        level = float(np.sqrt(np.mean(frame.astype(np.float64) ** 2))) + 1.0
+        level = rms(frame) + 1.0
         loud = level > max(OVER_FLOOR * (self.floor or level), self.min_level)
         self._track_floor(level, loud)
         if not self.in_speech:

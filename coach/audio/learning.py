@@ -17,10 +17,10 @@ import numpy as np
 
 from coach.audio import personal
 from coach.audio.endpoint import whole_frames
+from coach.audio.chunk import level_dbfs
 from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer, detect_in
 from coach.errors import CoachError
 from coach.events import Command
-from coach.listening import level_dbfs
 from coach.phrases import command_in
 
 TAKES_PER_COMMAND = 3

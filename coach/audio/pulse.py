@@ -12,7 +12,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import time
 
+import numpy as np
+
+from coach.audio.chunk import Chunk
 from coach.errors import DeviceError
 
 PA_STREAM_PLAYBACK = 1
@@ -63,6 +67,7 @@ class PulseStream:
     def __init__(self, rate: int, target_seconds: float, block_seconds: float, name: str = "coach",
                  device: str | None = None):
         self._lib = _library()
+        self.rate = rate
         spec = _SampleSpec(PA_SAMPLE_S16LE, rate, 1)
         bytes_per_second = rate * 2
         attr = _BufferAttr(maxlength=0xFFFFFFFF, tlength=int(target_seconds * bytes_per_second),
@@ -119,6 +124,7 @@ class PulseCapture:
         if device is None and default_is_monitor():
             raise DeviceError(NO_MICROPHONE.format(detail="its only input is the speaker's monitor"))
         self._lib = _library()
+        self.rate = rate
         spec = _SampleSpec(PA_SAMPLE_S16LE, rate, 1)
         self.block_bytes = int(rate * block_seconds) * 2
         attr = _BufferAttr(maxlength=0xFFFFFFFF, tlength=0xFFFFFFFF, prebuf=0xFFFFFFFF, minreq=0xFFFFFFFF,
@@ -138,14 +144,15 @@ class PulseCapture:
         error = ctypes.c_int(0)
         return self._lib.pa_simple_get_latency(self._handle, ctypes.byref(error)) / 1e6
 
-    def read(self) -> bytes:
+    def read(self) -> Chunk:
         """The next block; blocks until it has been recorded."""
         buffer = ctypes.create_string_buffer(self.block_bytes)
         error = ctypes.c_int(0)
         if self._lib.pa_simple_read(self._handle, buffer, self.block_bytes, ctypes.byref(error)) < 0:
             self._dead = True
             raise DeviceError(f"the microphone stopped working: {_message(self._lib, error)}")
-        return buffer.raw
+        heard_at = time.monotonic() - self.latency() - self.block_bytes / 2 / self.rate
+        return Chunk(np.frombuffer(buffer.raw, np.int16), self.rate, heard_at)
 
     def abandon(self) -> None:
         """The server is gone (another stream failed): close() will not wait for it."""

@@ -27,6 +27,7 @@ from typing import Callable
 
 import numpy as np
 
+from coach.audio.chunk import RATE
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, whole_frames
@@ -35,7 +36,6 @@ from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Utterance
 
-RATE = 16000
 # Utterances longer than this are ordinary talk: a command in them is not taken.
 MAX_UTTERANCE_SECONDS = 2.0
 # A command's highest probability in an utterance must pass this for it to be heard; pain is

@@ -22,13 +22,13 @@ from typing import Callable
 
 import numpy as np
 
+from coach.audio.chunk import RATE
 from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, whole_frames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Utterance
 
-RATE = 16000
 # Audio kept from before speech starts, so the decoder hears the first consonant.
 PRE_ROLL_SECONDS = 0.3
 # Utterances longer than this are ordinary talk, not a command, and are not decoded further.

@@ -23,13 +23,12 @@ import threading
 import time
 from typing import IO, Protocol
 
-import numpy as np
-
 from coach import turns
+from coach.audio.chunk import RATE, Chunk, mean_square
 from coach.audio.echo import default_source, source_names
 from coach.audio.endpoint import MIN_LEVEL
 from coach.audio.pulse import PulseCapture
-from coach.audio.recognizer import RATE, recognizer_for
+from coach.audio.recognizer import recognizer_for
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
@@ -165,15 +164,14 @@ class VoiceCommands:
             with self._lock:  # the ears share what the coach is doing and what was taken
                 self._hear(ear, block)
 
-    def _hear(self, ear: _Ear, block: bytes) -> None:
+    def _hear(self, ear: _Ear, chunk: Chunk) -> None:
         self._note_coach()
-        ear.now = time.monotonic() - ear.capture.latency() - BLOCK_SECONDS  # when this audio was heard
-        samples = np.frombuffer(block, np.int16)
-        ear.energy.append((ear.now, float(np.mean(samples.astype(np.float64) ** 2)) if len(samples) else 0.0))
+        ear.now = chunk.heard_at
+        ear.energy.append((ear.now, mean_square(chunk.samples)))
         if ear.ear is Ear.ECHO_FREE:
             talking = turns.coach_heard_lately(self._turns, ear.now)
             ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
-        for heard in ear.recognizer.feed(samples):
+        for heard in ear.recognizer.feed(chunk.samples):
             self._heard(ear, Utterance.COMMAND, heard)
 
     def _note_coach(self) -> None:

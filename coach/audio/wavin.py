@@ -11,10 +11,10 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.audio.chunk import RATE
 from coach.audio.clip import Clip
 from coach.errors import CoachError
 
-RATE = 16000
 MIN_SOURCE_RATE = 4000
 
 
