@@ -30,10 +30,10 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from coach.audio.chunk import RATE
 from coach.audio.clip import Clip
 from coach.phrases import command_in
 
-RATE = 16000
 ESPEAK_VOICES = {
     "dev": ["en-us", "en", "en-gb-x-rp", "en-029"],
     "test": ["en-gb-scotland", "en-gb-x-gbclan", "en-gb-x-gbcwmd", "en-us-nyc"],

@@ -38,11 +38,11 @@ sys.path.insert(0, str(ROOT))
 
 from audio_tests.pulse import PulseServer  # noqa: E402
 from audio_tests.room import Leak, ScriptedUser, start_session  # noqa: E402
+from coach.audio.chunk import RATE  # noqa: E402
 from coach.audio.clip import Clip  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
 from coach.catalog import entries  # noqa: E402
 
-RATE = 16000
 FRAME = 160
 SILENT = 60.0  # rms of a 10 ms frame under which the coach counts as quiet
 LASTING = 0.15  # quiet this long is a stop, not a gap between words

@@ -315,9 +315,10 @@ def listen_to_microphone(folder: Path, device: str | None, seconds: float | None
     from coach.listening import listen
 
     voice = yours(folder, personal)
+    recognizer = CommandRecognizer(personal=voice)  # slow to load: before the microphone records
     capture = PulseCapture(RATE, LISTEN_BLOCK_SECONDS, device=device)
     try:
-        return listen(out, CommandRecognizer(personal=voice), capture, seconds, voice is not None)
+        return listen(out, recognizer, capture, seconds, voice is not None)
     finally:
         capture.close()
 

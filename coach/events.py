@@ -51,6 +51,8 @@ class Heard:
     """What the recognizer heard, for logs and `coach listen`."""
     ear: str = ""
     """Which microphone signal heard it ("plain" or "echo-free"), for logs."""
+    why: str = ""
+    """For speech that was not obeyed: why (turns.Why), for logs."""
 
 
 class Playback(str, Enum):

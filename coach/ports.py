@@ -32,6 +32,10 @@ class Speaker(Protocol):
     def wait_until_quiet(self, timeout: float) -> None:
         """Block until everything queued has been said (or the timeout passes)."""
 
+    @property
+    def busy(self) -> bool:
+        """Whether anything queued is still to be said (held speech too)."""
+
     def hold(self, seconds: float) -> None:
         """Fall silent while the user speaks, keeping the place; for at most `seconds`."""
 

@@ -38,6 +38,8 @@ class SilentSpeaker:
     def wait_until_quiet(self, timeout: float) -> None:
         pass
 
+    busy = False
+
     def hold(self, seconds: float) -> None:
         pass
 
@@ -76,7 +78,7 @@ class Runner:
         try:
             while state.status is not Status.FINISHED:
                 state = self._turn(state)
-            p.speaker.wait_until_quiet(LAST_WORDS_TIMEOUT)
+            self._last_words()
             self._log_playback()
             p.log.write(self.now(), "session_end", outcome=state.outcome.value)
         except KeyboardInterrupt:
@@ -113,6 +115,15 @@ class Runner:
             self.ports.clock.sleep(self._sleep_for(state, now))
         return state
 
+    def _last_words(self) -> None:
+        """Let the last words finish, still giving the floor to a user who speaks over them."""
+        deadline = time.monotonic() + LAST_WORDS_TIMEOUT  # not session time: --speed does not hurry speech
+        while self.ports.speaker.busy and time.monotonic() < deadline:
+            for item, _ in self._poll(self.now()):
+                if isinstance(item, turns.FLOOR):
+                    self._give_floor(item, self.now())
+            time.sleep(TICK)
+
     def _give_floor(self, decision, now: float) -> None:
         """Turn-taking's decisions (turns.py) to the speaker and the log."""
         p = self.ports
@@ -120,9 +131,12 @@ class Runner:
             p.speaker.release()
             p.log.write(now, "speech_released", reason="talk", ear=decision.ear.value)
             return
-        reason = decision.reason.value if isinstance(decision, turns.Hold) else "not understood"
         p.speaker.hold(decision.seconds)
-        p.log.write(now, "speech_held", reason=reason, seconds=decision.seconds, ear=decision.ear.value)
+        if isinstance(decision, turns.Hold):
+            p.log.write(now, "speech_held", reason=decision.reason.value, seconds=decision.seconds, ear=decision.ear.value)
+        else:
+            p.log.write(now, "speech_held", reason="repeat", why=decision.why.value, seconds=decision.seconds,
+                        ear=decision.ear.value)
 
     def _poll(self, now: float) -> list[tuple[Command | Toggle | Heard | turns.Decision, str]]:
         polled = []
@@ -206,7 +220,8 @@ class Runner:
 
 
 def _heard_fields(heard: Heard) -> dict:
-    return {"heard": heard.text, "ear": heard.ear} if heard.ear else {"heard": heard.text}
+    fields = {"heard": heard.text, "ear": heard.ear, "why": heard.why}
+    return {name: value for name, value in fields.items() if value or name == "heard"}
 
 
 def status_line(timeline: Timeline, state: SessionState, now: float) -> str:

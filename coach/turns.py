@@ -1,5 +1,7 @@
 """Turn-taking: who has the floor when the user speaks over the coach. (state, fact) -> (state,
-decisions). Pure: no audio, no clock; every fact carries its own time (seconds, monotonic).
+decisions). Pure: no audio, no clock; every fact carries its own time (seconds, monotonic): for
+speech, when the audio reached the microphone; for the coach, when it was seen to start or stop
+sounding (the output's own delay is in ECHO_TAIL).
 
 Facts come from the microphone adapter (audio/voice.py): the coach started or stopped sounding
 (with its words), an utterance started on an ear, and how an ear's utterance was heard (a
@@ -119,6 +121,14 @@ Fact = CoachStarted | CoachStopped | SpeechStarted | SpeechHeard
 
 # Decisions.
 
+class Why(str, Enum):
+    """Why an utterance was overheard, not obeyed."""
+
+    NO_COMMAND = "no command"
+    COACH_ECHO = "the coach's echo"
+    OWN_WORDS = "the coach's own words"
+
+
 class HoldReason(str, Enum):
     SPEAKING = "speaking"
     """Someone started speaking: keep quiet until it is decided."""
@@ -146,19 +156,12 @@ class WaitForRepeat:
 
     seconds: float
     ear: Ear
+    why: Why
 
 
 @dataclass(frozen=True)
 class Take:
     heard: Heard
-
-
-class Why(str, Enum):
-    """Why an utterance was overheard, not obeyed."""
-
-    NO_COMMAND = "no command"
-    COACH_ECHO = "the coach's echo"
-    OWN_WORDS = "the coach's own words"
 
 
 @dataclass(frozen=True)
@@ -316,8 +319,8 @@ def _take(state: TurnState, fact: SpeechHeard) -> Result:
 def _not_a_command(state: TurnState, fact: SpeechHeard, why: Why) -> Result:
     if fact.kind is Utterance.TALK:
         return state, [Release(fact.ear)]
-    heard = Heard(None, fact.heard.time, fact.heard.text, fact.ear.value)
-    return state, [Overheard(heard, why), WaitForRepeat(LISTEN_AFTER, fact.ear)]
+    heard = Heard(None, fact.heard.time, fact.heard.text, fact.ear.value, why.value)
+    return state, [Overheard(heard, why), WaitForRepeat(LISTEN_AFTER, fact.ear, why)]
 
 
 TRANSITIONS: dict[tuple[type, Ear | None], Callable[[TurnState, Fact], Result]] = {

@@ -42,6 +42,8 @@ class RecordingSpeaker:
     def wait_until_quiet(self, timeout: float) -> None:
         pass
 
+    busy = False
+
     def hold(self, seconds: float) -> None:
         self.holds.append(seconds)
 

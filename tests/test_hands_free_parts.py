@@ -15,7 +15,7 @@ from coach.phrases import NUMBERS, number_in
 from coach.runner import Ports, Runner
 from coach.terminal import Console
 from coach.timeline import TimelineOptions, build_timeline
-from coach.turns import HOLD_SECONDS, LISTEN_AFTER, Ear, Hold, HoldReason, Release, WaitForRepeat
+from coach.turns import HOLD_SECONDS, LISTEN_AFTER, Ear, Hold, HoldReason, Release, WaitForRepeat, Why
 from tests.conftest import builtin as builtin_routine
 from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedCommands
 
@@ -114,7 +114,7 @@ def test_runner_gives_the_floor_as_turn_taking_decides_and_logs_why(tmp_path):
     clock = FakeClock()
     speaker = RecordingSpeaker()
     voice = TurnTaking(clock, [(10.0, Hold(HOLD_SECONDS, HoldReason.SPEAKING, Ear.ECHO_FREE)),
-                               (11.0, Release(Ear.ECHO_FREE)), (20.0, WaitForRepeat(LISTEN_AFTER, Ear.PLAIN)),
+                               (11.0, Release(Ear.ECHO_FREE)), (20.0, WaitForRepeat(LISTEN_AFTER, Ear.PLAIN, Why.COACH_ECHO)),
                                (30.0, Command.STOP)])
     log_path = tmp_path / "log.jsonl"
     ports = Ports(clock, speaker, ListDisplay(), MemoryRecorder(speaker), [voice], EventLog(log_path))
@@ -124,6 +124,52 @@ def test_runner_gives_the_floor_as_turn_taking_decides_and_logs_why(tmp_path):
     floor = [{k: v for k, v in e.items() if k != "t"} for e in events if e["event"].startswith(("speech_held", "speech_rel"))]
     assert floor == [{"event": "speech_held", "reason": "speaking", "seconds": HOLD_SECONDS, "ear": "echo-free"},
                      {"event": "speech_released", "reason": "talk", "ear": "echo-free"},
-                     {"event": "speech_held", "reason": "not understood", "seconds": LISTEN_AFTER, "ear": "plain"}]
+                     {"event": "speech_held", "reason": "repeat", "why": "the coach's echo", "seconds": LISTEN_AFTER,
+                      "ear": "plain"}]
     assert speaker.holds == [HOLD_SECONDS, None, LISTEN_AFTER]
     assert [e["event"] for e in events].count("command") == 1  # decisions are not commands
+
+
+class SlowToFinish(RecordingSpeaker):
+    """A speaker still saying its last words for `polls` more checks."""
+
+    def __init__(self, polls: int):
+        super().__init__()
+        self.polls = polls
+
+    @property
+    def busy(self) -> bool:
+        self.polls -= 1
+        return self.polls > 0
+
+
+class SpeaksOverTheEnd:
+    """A voice source whose user starts speaking just after the poll that ended the session."""
+
+    source = "voice"
+
+    def __init__(self, clock: FakeClock, after: float):
+        self.clock, self.after, self.polls_after = clock, after, 0
+
+    def poll(self):
+        if self.clock.now() >= self.after:
+            self.polls_after += 1
+            if self.polls_after == 2:
+                return [Hold(HOLD_SECONDS, HoldReason.SPEAKING, Ear.ECHO_FREE)]
+        return []
+
+    def close(self) -> None:
+        pass
+
+
+def test_the_floor_is_still_given_while_the_last_words_are_said(tmp_path):
+    clock = FakeClock()
+    speaker = SlowToFinish(polls=3)
+    keys = ScriptedCommands(clock, [(5.0, Command.STOP)], source="keys")
+    voice = SpeaksOverTheEnd(clock, after=5.0)
+    log_path = tmp_path / "log.jsonl"
+    ports = Ports(clock, speaker, ListDisplay(), MemoryRecorder(speaker), [keys, voice], EventLog(log_path))
+    Runner(build_timeline(builtin_routine("pelvic-tilt-90-90")), ports).run()
+    ports.log.close()
+    kinds = [json.loads(line)["event"] for line in log_path.read_text().splitlines()]
+    assert kinds[-3:] == ["state", "speech_held", "session_end"] and speaker.holds == [HOLD_SECONDS]

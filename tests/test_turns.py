@@ -91,7 +91,8 @@ def over_the_coach(heard: SpeechHeard, line: str = "Slowly lift your arm.") -> l
 
 def test_what_stopped_with_the_coach_is_its_echo_not_the_user():
     blip = over_the_coach(said(0.6, ECHO_FREE, "stop", Command.STOP, lasted=0.04))
-    assert blip == [Overheard(Heard(None, 0.6, "stop", "echo-free"), Why.COACH_ECHO), WaitForRepeat(LISTEN_AFTER, ECHO_FREE)]
+    assert blip == [Overheard(Heard(None, 0.6, "stop", "echo-free", Why.COACH_ECHO.value), Why.COACH_ECHO),
+                    WaitForRepeat(LISTEN_AFTER, ECHO_FREE, Why.COACH_ECHO)]
     assert taken(over_the_coach(said(0.9, ECHO_FREE, "stop", Command.STOP, lasted=0.35))) == [Command.STOP]
 
 
@@ -123,7 +124,8 @@ def test_the_coachs_words_are_known_as_its_own_by_their_beginnings():
 
 def test_short_speech_that_is_no_command_waits_for_a_repeat_and_talk_lets_the_coach_go_on():
     other = run(SpeechStarted(5.0, PLAIN), said(5.5, PLAIN, ""))
-    assert other[1:] == [Overheard(Heard(None, 5.5, "", "plain"), Why.NO_COMMAND), WaitForRepeat(LISTEN_AFTER, PLAIN)]
+    assert other[1:] == [Overheard(Heard(None, 5.5, "", "plain", Why.NO_COMMAND.value), Why.NO_COMMAND),
+                         WaitForRepeat(LISTEN_AFTER, PLAIN, Why.NO_COMMAND)]
     talk = SpeechHeard(7.0, PLAIN, Utterance.TALK, Heard(None, 7.0, ""))
     assert run(SpeechStarted(5.0, PLAIN), talk)[1:] == [Release(PLAIN)]
 

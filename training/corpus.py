@@ -24,11 +24,11 @@ from pathlib import Path
 
 import numpy as np
 
+from coach.audio.chunk import RATE
 from coach.audio.clip import Clip
 from coach.phrases import PHRASES
 from training.texts import CLASSES, LONE_WORDS, NEAR_MISSES, PREFIXES, SUFFIXES, common_words, fortune_sentences
 
-RATE = 16000
 ROOT = Path(__file__).resolve().parent.parent
 ESPEAK_LANGUAGES = ["en-us", "en", "en-gb-x-rp", "en-029"]
 RECORDED_VOICES = ["flite:rms", "flite:kal16", "flite:kal", "festival:voice_kal_diphone"]

@@ -91,6 +91,10 @@ class VoiceSpeaker:
     def events(self) -> list[PlaybackEvent]:
         return self._player.events() if self._player else []
 
+    @property
+    def busy(self) -> bool:
+        return bool(self._player and self._player.busy and not self._player.failure)
+
     def wait_until_quiet(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
         while self._player and self._player.busy and not self._player.failure and time.monotonic() < deadline:

@@ -193,7 +193,7 @@ class VoiceCommands:
 
     def _step(self, fact: turns.Fact) -> None:
         self._turns, decisions = turns.step(self._turns, fact)
-        if self._facts:
+        if self._facts and not self._stopping.is_set():  # the file is closed once listening has stopped
             self._facts.write(json.dumps(turns.record(fact, decisions)) + "\n")
         for decision in decisions:
             if isinstance(decision, (turns.Take, turns.Overheard)):
