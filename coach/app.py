@@ -21,7 +21,7 @@ from coach.history import History
 from coach.recorder import HistoryRecorder
 from coach.recovery import open_or_recover
 from coach.routine import Routine
-from coach.hands_free import HandsFree
+from coach.hands_free import HandsFree, SessionQuestions
 from coach.runner import Ports, Runner, SilentSpeaker
 from coach.terminal import CLOCK_NOTE, KEY_HELP, Console, TerminalDisplay
 from coach.timeline import SpeechLength, TimelineOptions, build_timeline, estimate_speech_seconds
@@ -276,15 +276,14 @@ def _run_prepared(routine: Routine, options: RunOptions, console: Console, hands
     try:
         if recorder.first_session:
             console.out.write(f"{content.NOT_A_CLINICIAN} Run `coach warnings` for the signs that need care.\n")
-        before = hands_free.ask_rating(content.RATING_BEFORE, speaker, console, log, 0.0) if options.ask_ratings else None
-        recorder.start(routine.name, routine.title, pain_before=before)
         voice = hands_free.listen(speaker, log, console.out)
         if options.timeline.listening and not voice:  # no microphone: the prompts name only the keys
             timeline = build_timeline(routine, speech_length, replace(options.timeline, listening=False))
         display = tell.display = TerminalDisplay(console.out)
         console.out.write(f"{routine.title}. {KEY_HELP}\n{CLOCK_NOTE}\n")
         keys = console.keys()
-        ports = Ports(MonotonicClock(options.speed), speaker, display, recorder, [keys, *voice], log)
+        questions = SessionQuestions(hands_free, console, keys, log) if options.ask_ratings else None
+        ports = Ports(MonotonicClock(options.speed), speaker, display, recorder, [keys, *voice], log, questions)
         runner = tell.runner = Runner(timeline, ports)
         try:
             state = runner.run()
@@ -294,9 +293,6 @@ def _run_prepared(routine: Routine, options: RunOptions, console: Console, hands
                 display.close()
             for source in ports.sources[1:]:
                 source.close()
-        if options.ask_ratings:
-            after = hands_free.ask_rating(content.RATING_AFTER, ports.speaker, console, log, runner.now())
-            recorder.pain_after(after)
         return SessionResult(state.outcome or Outcome.STOPPED, runner.notices, recorder.failure)
     finally:
         log.close()

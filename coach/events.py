@@ -26,9 +26,13 @@ TOGGLE = Toggle()
 
 
 class Status(str, Enum):
+    RATING_BEFORE = "rating_before"
+    """Asking for the 0-10 pain rating before the first exercise."""
     RUNNING = "running"
     PAUSED = "paused"
     PAIN = "pain"
+    RATING_AFTER = "rating_after"
+    """The exercises are over (the outcome is known); asking for the rating after them."""
     FINISHED = "finished"
 
 
@@ -115,7 +119,23 @@ class PainRecorded:
 
 @dataclass(frozen=True)
 class SessionEnded:
+    """The exercises are over: commit the outcome (a rating after them may still be asked)."""
+
     outcome: Outcome
 
 
-Event = CueDue | Announce | SpeechCut | StatusChanged | Moved | PainRecorded | SessionEnded
+@dataclass(frozen=True)
+class Began:
+    """The first exercise begins: the session's row in history starts, with the rating before it."""
+
+    pain_before: int | None
+
+
+@dataclass(frozen=True)
+class RatedAfter:
+    """The rating after the exercises was given (None: skipped)."""
+
+    pain_after: int | None
+
+
+Event = CueDue | Announce | SpeechCut | StatusChanged | Moved | PainRecorded | SessionEnded | Began | RatedAfter

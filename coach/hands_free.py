@@ -94,3 +94,15 @@ class HandsFree:
         if self.echo:
             self.echo.close()
             self.echo = None
+
+
+class SessionQuestions:
+    """The Questions port of a session: its pain ratings, said and shown, answered by voice or by
+    a typed line, with the keys' single presses set aside meanwhile."""
+
+    def __init__(self, hands_free: HandsFree, console, keys, log: EventSink):
+        self.hands_free, self.console, self.keys, self.log = hands_free, console, keys, log
+
+    def rating(self, question: str, t: float, speaker) -> int | None:
+        with self.keys.typing():
+            return self.hands_free.ask_rating(question, speaker, self.console, self.log, t)

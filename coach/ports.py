@@ -53,7 +53,17 @@ class CommandSource(Protocol):
         speaker (turns.py); never blocks. Raises DeviceError once if the
         source is lost (the runner then drops it and goes on with the others)."""
 
+    def forget(self) -> None:
+        """Drop what was heard and not yet polled: said while a question was asked, it answered
+        the question (keys are not read meanwhile: the question reads them)."""
+
     def close(self) -> None: ...
+
+
+class Questions(Protocol):
+    def rating(self, question: str, t: float, speaker: Speaker) -> int | None:
+        """Ask `question` (aloud with `speaker`, and on screen), and wait for a 0-10 answer, said
+        or typed; None when it is skipped. `t`: the session time, for the log."""
 
 
 class EchoCanceller(Protocol):
@@ -106,8 +116,12 @@ class EventSink(Protocol):
 
 
 class SessionRecorder(Protocol):
+    def start(self, routine: str, title: str, pain_before: int | None) -> None: ...
+
     def progress(self, seconds: float) -> None: ...
 
     def pain(self, at_seconds: float, exercise: str) -> None: ...
 
     def finish(self, outcome: Outcome, seconds: float) -> None: ...
+
+    def pain_after(self, rating: int | None) -> None: ...

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from coach import content, session, turns
 from coach.errors import DeviceError
-from coach.events import (Announce, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded, Playback,
-                          SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
-from coach.ports import Clock, CommandSource, Display, EventSink, SessionRecorder, Speaker
+from coach.events import (Announce, Began, Command, CueDue, Event, Heard, Moved, Outcome, PainRecorded, Playback,
+                          RatedAfter, SessionEnded, SpeechCut, Status, StatusChanged, Toggle)
+from coach.ports import Clock, CommandSource, Display, EventSink, Questions, SessionRecorder, Speaker
 from coach.session import SessionState
 from coach.timeline import Timeline, UnitKind
 
@@ -58,6 +58,8 @@ class Ports:
     recorder: SessionRecorder
     sources: list[CommandSource]
     log: EventSink
+    questions: Questions | None = None
+    """Who asks the pain ratings before and after; None: they are not asked."""
 
 
 class Runner:
@@ -69,24 +71,41 @@ class Runner:
         self.notices: list[str] = []
 
     def run(self) -> SessionState:
-        """Run the session to its end; on Ctrl-C, save it as interrupted and re-raise."""
+        """Ask the rating before (with questions), run the exercises, ask the rating after; on
+        Ctrl-C during the exercises, save the session as interrupted and re-raise."""
         p = self.ports
         self._origin = p.clock.now()
+        state, events = session.start(self.timeline, 0.0, ask_ratings=p.questions is not None)
+        if state.status is Status.RATING_BEFORE:
+            state, events = session.answer(self.timeline, state, 0.0, self._ask(state, 0.0))
+        self._origin = p.clock.now()  # session time is the exercises' time, as in history
         p.log.write(0.0, "session_start", routine=self.timeline.routine, monotonic=round(time.monotonic(), 4))
-        state, events = session.start(self.timeline, 0.0)
-        self._handle(events, 0.0)
         try:
-            while state.status is not Status.FINISHED:
+            self._handle(events, 0.0)
+            while state.status in session.EXERCISING:
                 state = self._turn(state)
             self._last_words()
             self._log_playback()
             p.log.write(self.now(), "session_end", outcome=state.outcome.value)
         except KeyboardInterrupt:
-            p.speaker.cut()
-            p.recorder.finish(Outcome.INTERRUPTED, self.now())
-            p.log.write(self.now(), "session_end", outcome=Outcome.INTERRUPTED.value)
+            if state.outcome is None:
+                p.speaker.cut()
+                p.recorder.finish(Outcome.INTERRUPTED, self.now())
+                p.log.write(self.now(), "session_end", outcome=Outcome.INTERRUPTED.value)
             raise
+        if state.status is Status.RATING_AFTER:
+            p.display.close()  # the status line is done: the question takes its place
+            now = self.now()
+            state, events = session.answer(self.timeline, state, now, self._ask(state, now))
+            self._handle(events, now)
         return state
+
+    def _ask(self, state: SessionState, now: float) -> int | None:
+        """The session's question, answered; what the command sources heard meanwhile answered it."""
+        rating = self.ports.questions.rating(session.question(state), now, self.ports.speaker)
+        for source in self.ports.sources:
+            source.forget()
+        return rating
 
     def _turn(self, state: SessionState) -> SessionState:
         now = self.now()
@@ -111,7 +130,7 @@ class Runner:
         self.ports.display.status(status_line(self.timeline, state, now))
         if now - self._saved_at >= SAVE_EVERY:
             self._save_length(now)
-        if state.status is not Status.FINISHED:
+        if state.status in session.EXERCISING:
             self.ports.clock.sleep(self._sleep_for(state, now))
         return state
 
@@ -185,13 +204,18 @@ class Runner:
             self._save_length(now)
             p.log.write(now, "pain", at=event.position, exercise=event.exercise)
         elif isinstance(event, StatusChanged):
-            self._save_length(now)
+            if event.previous is not Status.RATING_AFTER:  # the last words and the rating after are not exercise
+                self._save_length(now)
             p.log.write(now, "state", state=event.status.value)
         elif isinstance(event, Moved):
             self._save_length(now)
             p.log.write(now, "moved", position=event.position, command=event.command.value)
         elif isinstance(event, SessionEnded):
             p.recorder.finish(event.outcome, now)  # the log's session_end follows the last words
+        elif isinstance(event, Began):
+            p.recorder.start(self.timeline.routine, self.timeline.title, event.pain_before)
+        elif isinstance(event, RatedAfter):
+            p.recorder.pain_after(event.pain_after)
 
 
     def _save_length(self, now: float) -> None:
@@ -233,7 +257,7 @@ def status_line(timeline: Timeline, state: SessionState, now: float) -> str:
     detail = unit.label
     if unit.kind in (UnitKind.HOLD, UnitKind.REST):
         detail = f"{unit.label} {max(0, round(unit.end - position))} s"
-    flag = {Status.PAUSED: "PAUSED", Status.PAIN: "PAUSED (pain)", Status.FINISHED: "done"}.get(state.status)
+    flag = {Status.PAUSED: "PAUSED", Status.PAIN: "PAUSED (pain)", Status.RATING_AFTER: "done", Status.FINISHED: "done"}.get(state.status)
     through = round(100 * position / timeline.duration) if timeline.duration else 100
     parts = [p for p in (flag, segment.label, detail, f"{through}% through") if p]
     return f"{_clock(now)}  " + " | ".join(parts)

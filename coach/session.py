@@ -10,6 +10,11 @@ Meanings:
 - repeat: restart the current rep, hold or breath and say its cue again; after pain, repeat
   says the warning signs again.
 - stop: end the session. pain: fall silent, record, say the warning signs, wait paused.
+
+The pain ratings are phases of the session: with `ask_ratings`, it starts in RATING_BEFORE and
+the exercises begin only once `answer` gives the rating (or None, skipped); when they are over it
+goes to RATING_AFTER (the outcome already recorded) and finishes once that rating is answered.
+While a question is asked, commands have no effect: the answer is the only input.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from dataclasses import dataclass, replace
 from typing import Callable
 
 from coach import content
-from coach.events import (Announce, Command, CueDue, Event, Moved, Outcome, PainRecorded,
+from coach.events import (Announce, Began, Command, CueDue, Event, Moved, Outcome, PainRecorded, RatedAfter,
                           SessionEnded, SpeechCut, Status, StatusChanged)
 from coach.timeline import Segment, SegmentKind, Timeline, Unit
 
@@ -36,6 +41,8 @@ class SessionState:
     next_cue: int
     outcome: Outcome | None = None
     pain_events: int = 0
+    ask_after: bool = False
+    """Whether the rating after the exercises is asked before the session finishes."""
 
     def position_at(self, now: float) -> float:
         if self.status is Status.RUNNING:
@@ -47,10 +54,33 @@ Result = tuple[SessionState, list[Event]]
 Handler = Callable[[Timeline, SessionState, float, Command], Result]
 
 
-def start(timeline: Timeline, now: float = 0.0) -> Result:
-    """A new session, running from the first cue."""
-    state = SessionState(Status.RUNNING, 0.0, now, 0)
-    return advance(timeline, state, now)
+QUESTIONS = {Status.RATING_BEFORE: content.RATING_BEFORE, Status.RATING_AFTER: content.RATING_AFTER}
+EXERCISING = (Status.RUNNING, Status.PAUSED, Status.PAIN)
+
+
+def start(timeline: Timeline, now: float = 0.0, ask_ratings: bool = False) -> Result:
+    """A new session: asking the rating before it, or running from the first cue."""
+    if ask_ratings:
+        return SessionState(Status.RATING_BEFORE, 0.0, now, 0, ask_after=True), []
+    state, due = advance(timeline, SessionState(Status.RUNNING, 0.0, now, 0), now)
+    return state, [Began(None), *due]
+
+
+def question(state: SessionState) -> str | None:
+    """What the session asks now, if it is asking."""
+    return QUESTIONS.get(state.status)
+
+
+def answer(timeline: Timeline, state: SessionState, now: float, rating: int | None) -> Result:
+    """The rating asked for (None: skipped): the exercises begin, or the session finishes."""
+    if state.status is Status.RATING_BEFORE:
+        state, changed = _set_status(replace(state, since=now), Status.RUNNING)
+        state, due = advance(timeline, state, now)
+        return state, [Began(rating), *changed, *due]
+    if state.status is Status.RATING_AFTER:
+        state, changed = _set_status(state, Status.FINISHED)
+        return state, [*changed, RatedAfter(rating)]
+    raise IllegalTransition(f"an answer in {state.status.value}")
 
 
 def step(timeline: Timeline, state: SessionState, now: float, command: Command | None = None) -> Result:
@@ -160,13 +190,15 @@ def _set_status(state: SessionState, status: Status) -> tuple[SessionState, list
 
 
 def _finish(state: SessionState, outcome: Outcome) -> Result:
-    state, events = _set_status(state, Status.FINISHED)
+    state, events = _set_status(state, Status.RATING_AFTER if state.ask_after else Status.FINISHED)
     return replace(state, outcome=outcome), [*events, SessionEnded(outcome)]
 
 
 R, P, H, F = Status.RUNNING, Status.PAUSED, Status.PAIN, Status.FINISHED
 C = Command
+ASKING = {(asking, command): IGNORE for asking in QUESTIONS for command in Command}
 TRANSITIONS: dict[tuple[Status, Command], Handler] = {
+    **ASKING,
     (R, C.PAUSE): _pause,  (R, C.RESUME): IGNORE,  (R, C.NEXT): _next,  (R, C.BACK): _back,
     (R, C.REPEAT): _repeat, (R, C.STOP): _stop,    (R, C.PAIN): _pain,
     (P, C.PAUSE): IGNORE,  (P, C.RESUME): _resume, (P, C.NEXT): _next,  (P, C.BACK): _back,
@@ -176,7 +208,7 @@ TRANSITIONS: dict[tuple[Status, Command], Handler] = {
     (F, C.PAUSE): IGNORE,  (F, C.RESUME): IGNORE,  (F, C.NEXT): IGNORE, (F, C.BACK): IGNORE,
     (F, C.REPEAT): IGNORE, (F, C.STOP): IGNORE,    (F, C.PAIN): IGNORE,
 }
-del R, P, H, F, C
+del R, P, H, F, C, ASKING
 
 
 def unit_at(timeline: Timeline, position: float) -> Unit:

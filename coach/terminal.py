@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import queue
 import select
@@ -216,6 +217,24 @@ class KeySource:
     def poll(self) -> list[Command | Toggle]:
         keys = self._read_terminal() if self.console.fd is not None else self.console.next_line_nowait()
         return [KEYS[k] for k in keys.lower() if k in KEYS]
+
+    def forget(self) -> None:
+        pass  # nothing is read between polls: a question reads its own answer
+
+    @contextlib.contextmanager
+    def typing(self):
+        """The terminal as it was (echo, whole lines) while a question's answer is typed."""
+        if self._saved_mode is None:
+            yield
+            return
+        import termios
+        import tty
+
+        termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+        try:
+            yield
+        finally:
+            tty.setcbreak(self.console.fd)
 
     def close(self) -> None:
         if self._saved_mode is not None:

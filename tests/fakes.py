@@ -67,8 +67,25 @@ class ScriptedCommands:
         self.script = [(t, c) for t, c in self.script if t > self.clock.now()]
         return due
 
+    def forget(self) -> None:
+        self.forgotten = getattr(self, "forgotten", 0) + 1
+
     def close(self) -> None:
         pass
+
+
+class ScriptedAnswers:
+    """The Questions port: each rating question answered with the next of `answers`, taking
+    `seconds` of the clock (a person thinking)."""
+
+    def __init__(self, clock: FakeClock, answers: list[int | None], seconds: float = 4.0):
+        self.clock, self.answers, self.seconds = clock, list(answers), seconds
+        self.asked: list[tuple[str, float]] = []
+
+    def rating(self, question: str, t: float, speaker) -> int | None:
+        self.asked.append((question, t))
+        self.clock.sleep(self.seconds)
+        return self.answers.pop(0)
 
 
 class ListDisplay:
@@ -92,6 +109,11 @@ class MemoryRecorder:
         self.pains: list[tuple[float, str, int]] = []
         self.outcome: Outcome | None = None
         self.seconds = 0.0
+        self.started: tuple[str, str, int | None] | None = None
+        self.pain_after_rating: int | None = None
+
+    def start(self, routine: str, title: str, pain_before: int | None) -> None:
+        self.started = (routine, title, pain_before)
 
     def progress(self, seconds: float) -> None:
         self.seconds = seconds
@@ -102,3 +124,6 @@ class MemoryRecorder:
 
     def finish(self, outcome: Outcome, seconds: float) -> None:
         self.outcome, self.seconds = outcome, seconds
+
+    def pain_after(self, rating: int | None) -> None:
+        self.pain_after_rating = rating

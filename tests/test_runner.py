@@ -6,13 +6,13 @@ import json
 
 import pytest
 
-from coach.content import PAIN_HEARD
+from coach.content import PAIN_HEARD, RATING_AFTER, RATING_BEFORE
 from coach.eventlog import EventLog
-from coach.events import Command, Heard, Outcome
+from coach.events import Command, Heard, Outcome, Status
 from coach.runner import Ports, Runner, status_line
 from coach.session import start, step
 from tests.conftest import builtin_timeline
-from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedCommands
+from tests.fakes import FakeClock, ListDisplay, MemoryRecorder, RecordingSpeaker, ScriptedAnswers, ScriptedCommands
 
 
 def run(name: str, script: list[tuple[float, Command]], log_path=None):
@@ -98,3 +98,74 @@ def test_a_command_word_heard_but_not_taken_is_shown_and_not_obeyed():
     shown = [text for _, text in display.cues if text.startswith("(heard")]
     assert shown == ['(heard "back", not sure it was you: say it again)']
     assert recorder.outcome is Outcome.STOPPED
+
+
+class LastWords(RecordingSpeaker):
+    """A speaker whose last words take three seconds of the session's clock."""
+
+    def __init__(self, clock: FakeClock):
+        super().__init__()
+        self.clock, self.words_left = clock, 3
+
+    @property
+    def busy(self) -> bool:
+        if self.words_left:
+            self.words_left -= 1
+            self.clock.sleep(1.0)
+        return bool(self.words_left)
+
+
+def rated_run(script, answers, source=None):
+    clock = FakeClock()
+    speaker, recorder = LastWords(clock), MemoryRecorder()
+    questions = ScriptedAnswers(clock, answers)
+    source = source or ScriptedCommands(clock, script)
+    ports = Ports(clock, speaker, ListDisplay(), recorder, [source], EventLog(None), questions)
+    state = Runner(builtin_timeline("bird-dog"), ports).run()
+    return state, recorder, questions, source
+
+
+def test_the_ratings_are_asked_before_and_after_the_exercises_and_recorded():
+    state, recorder, questions, source = rated_run([(20.0, Command.STOP)], [6, 2])
+    assert [q for q, _ in questions.asked] == [RATING_BEFORE, RATING_AFTER]
+    assert recorder.started == ("bird-dog", builtin_timeline("bird-dog").title, 6)
+    assert recorder.pain_after_rating == 2 and state.status is Status.FINISHED
+    # Session time is the exercises' time: the 4 s spent answering the first question, the last
+    # words (3 s) and the second question are not in the length saved.
+    assert recorder.outcome is Outcome.STOPPED and recorder.seconds == pytest.approx(16.0, abs=0.05)
+    assert questions.asked[1][1] == pytest.approx(19.0, abs=0.05)
+    assert source.forgotten == 2  # what was heard during each question is not a command
+
+
+def test_a_skipped_rating_is_recorded_as_none():
+    _, recorder, _, _ = rated_run([(10.0, Command.STOP)], [None, None])
+    assert recorder.started[2] is None and recorder.pain_after_rating is None
+
+
+def test_ctrl_c_at_the_rating_after_keeps_the_outcome():
+    class CtrlCAtTheEnd(ScriptedAnswers):
+        def rating(self, question, t, speaker):
+            if question == RATING_AFTER:
+                raise KeyboardInterrupt
+            return super().rating(question, t, speaker)
+
+    clock = FakeClock()
+    recorder = MemoryRecorder()
+    ports = Ports(clock, RecordingSpeaker(), ListDisplay(), recorder, [ScriptedCommands(clock, [(8.0, Command.STOP)])],
+                  EventLog(None), CtrlCAtTheEnd(clock, [5]))
+    with pytest.raises(KeyboardInterrupt):
+        Runner(builtin_timeline("bird-dog"), ports).run()
+    assert recorder.outcome is Outcome.STOPPED and recorder.started[2] == 5
+
+
+def test_ctrl_c_at_the_rating_before_records_nothing():
+    class CtrlC(ScriptedAnswers):
+        def rating(self, question, t, speaker):
+            raise KeyboardInterrupt
+
+    clock = FakeClock()
+    recorder = MemoryRecorder()
+    ports = Ports(clock, RecordingSpeaker(), ListDisplay(), recorder, [], EventLog(None), CtrlC(clock, []))
+    with pytest.raises(KeyboardInterrupt):
+        Runner(builtin_timeline("bird-dog"), ports).run()
+    assert recorder.started is None and recorder.outcome is None

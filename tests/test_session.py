@@ -7,9 +7,9 @@ import itertools
 import pytest
 
 from coach import session
-from coach.content import KEY_PROMPTS, pain_protocol_lines
-from coach.events import (Announce, Command, CueDue, Moved, Outcome, PainRecorded, SessionEnded, SpeechCut,
-                          Status)
+from coach.content import KEY_PROMPTS, RATING_AFTER, RATING_BEFORE, pain_protocol_lines
+from coach.events import (Announce, Began, Command, CueDue, Moved, Outcome, PainRecorded, RatedAfter, SessionEnded,
+                          SpeechCut, Status, StatusChanged)
 from coach.session import TRANSITIONS, SessionState
 from tests.conftest import builtin_timeline
 
@@ -17,7 +17,12 @@ TIMELINE = builtin_timeline("bird-dog")
 
 
 def state_in(status: Status, position: float = 40.0) -> SessionState:
-    """A session at `position` in the given status (reached through real commands)."""
+    """A session at `position` in the given status (reached through real commands and answers)."""
+    if status is Status.RATING_BEFORE:
+        return session.start(TIMELINE, 0.0, ask_ratings=True)[0]
+    if status is Status.RATING_AFTER:
+        state, _ = session.answer(TIMELINE, state_in(Status.RATING_BEFORE), 0.0, 5)
+        return session.step(TIMELINE, state, position, Command.STOP)[0]
     state, _ = session.start(TIMELINE, 0.0)
     state, _ = session.step(TIMELINE, state, position)
     command = {Status.PAUSED: Command.PAUSE, Status.PAIN: Command.PAIN, Status.FINISHED: Command.STOP}.get(status)
@@ -46,11 +51,11 @@ def test_every_pair_has_its_defined_effect(status, command):
         Command.NEXT: {Status.PAUSED: Status.RUNNING, Status.PAIN: Status.RUNNING},
         Command.BACK: {Status.PAUSED: Status.RUNNING, Status.PAIN: Status.RUNNING},
         Command.REPEAT: {Status.PAUSED: Status.RUNNING},
-        Command.STOP: {s: Status.FINISHED for s in Status},
-        Command.PAIN: {s: Status.PAIN for s in (Status.RUNNING, Status.PAUSED, Status.PAIN)},
+        Command.STOP: {s: Status.FINISHED for s in session.EXERCISING},
+        Command.PAIN: {s: Status.PAIN for s in session.EXERCISING},
     }[command].get(status, status)
     assert after.status is expected_status
-    if status is Status.FINISHED:
+    if status not in session.EXERCISING:  # finished, or asking: the answer is the only input
         assert events == [] and after == state
     elif command is Command.PAIN:
         assert isinstance(events[0], SpeechCut) and isinstance(events[1], PainRecorded)
@@ -167,3 +172,36 @@ def test_next_during_a_setup_starts_the_first_set_and_back_hears_the_setup_again
     assert state.position == first_rep.at and cue_texts(events) == ["Rep 1 of 5. Tilt."]
     state, events = session.step(timeline, state, setup.at + 2, Command.BACK)
     assert session.segment_at(timeline, state.position).label == "90-90 pelvic tilt, getting into position"
+
+
+def test_with_ratings_the_exercises_begin_once_the_rating_before_is_answered():
+    state, events = session.start(TIMELINE, 0.0, ask_ratings=True)
+    assert (state.status, events, session.question(state)) == (Status.RATING_BEFORE, [], RATING_BEFORE)
+    assert session.step(TIMELINE, state, 30.0) == (state, [])  # time asking is not exercise time
+    state, events = session.answer(TIMELINE, state, 30.0, 6)
+    assert events[0] == Began(6) and StatusChanged(Status.RUNNING, Status.RATING_BEFORE) in events
+    assert cue_texts(events) == [TIMELINE.cues[0].text] and state.position_at(31.0) == 1.0
+    assert session.question(state) is None
+
+
+def test_with_ratings_the_rating_after_is_asked_once_the_outcome_is_known():
+    state, _ = session.answer(TIMELINE, session.start(TIMELINE, 0.0, ask_ratings=True)[0], 0.0, None)
+    state, events = session.step(TIMELINE, state, TIMELINE.duration + 1)
+    assert state.status is Status.RATING_AFTER and state.outcome is Outcome.COMPLETED
+    assert events[-1] == SessionEnded(Outcome.COMPLETED) and session.question(state) == RATING_AFTER
+    state, events = session.answer(TIMELINE, state, TIMELINE.duration + 9, 3)
+    assert state.status is Status.FINISHED and state.outcome is Outcome.COMPLETED
+    assert events == [StatusChanged(Status.FINISHED, Status.RATING_AFTER), RatedAfter(3)]
+
+
+def test_without_ratings_the_session_begins_at_once_and_ends_finished():
+    state, events = session.start(TIMELINE, 0.0)
+    assert events[0] == Began(None) and state.status is Status.RUNNING
+    state, _ = session.step(TIMELINE, state, 5.0, Command.STOP)
+    assert state.status is Status.FINISHED
+
+
+@pytest.mark.parametrize("status", list(session.EXERCISING) + [Status.FINISHED])
+def test_an_answer_when_nothing_was_asked_is_a_bug(status):
+    with pytest.raises(session.IllegalTransition):
+        session.answer(TIMELINE, state_in(status), 40.0, 4)

@@ -121,6 +121,11 @@ class VoiceCommands:
             raise ListeningLost(f"{self._failure}; keys still work.")
         return decided
 
+    def forget(self) -> None:
+        """Drop what was decided and not yet polled (a lost microphone is still reported)."""
+        while not self._decided.empty():
+            self._decided.get_nowait()
+
     def close(self) -> None:
         self._stopping.set()
         for thread in self._threads:
