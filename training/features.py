@@ -8,7 +8,7 @@ level (-30 to -1 dBFS peak). Labels per embedding: a command's class where the e
 window ends within POSITIVE of the end of the phrase; -1 (not trained on) where the phrase is half
 heard or just heard; "other" everywhere else and in all of ordinary speech.
 
-Run: .venv/bin/python -m training.features [--clips CLIPS.npz...] [--views 3] [--seed 11]
+Run: .venv/bin/python -m training.features [--clips CLIPS.npz...] [--views 3] [--seed 11] [--noisy 0.8]
 """
 
 from __future__ import annotations
@@ -54,7 +54,9 @@ def room_response(rng: np.random.Generator) -> np.ndarray:
 
 
 class Scenes:
-    def __init__(self, clips: dict, rng: np.random.Generator):
+    def __init__(self, clips: dict, rng: np.random.Generator, noisy: float = 0.8):
+        self.noisy = noisy
+        """The share of scenes (after the clean first) that have noise added."""
         self.samples, self.labels = clips["samples"], clips["labels"]
         self.starts = np.concatenate([[0], np.cumsum(clips["lengths"])])
         self.others = np.nonzero(self.labels == 0)[0]
@@ -87,7 +89,7 @@ class Scenes:
         floor = speech_rms * 10 ** (-self.rng.uniform(45, 70) / 20)
         if self.rng.random() < 0.7:  # a microphone's own hiss; otherwise digital silence, as in a file
             audio += floor * self.rng.standard_normal(len(audio))
-        if not clean and self.rng.random() < 0.8:
+        if not clean and self.rng.random() < self.noisy:
             snr = self.rng.uniform(0, 25)
             audio += self.noise(len(audio)) * speech_rms * 10 ** (-snr / 20)
         peak = 32767 * 10 ** (-self.rng.uniform(1, 30) / 20)
@@ -114,9 +116,9 @@ def load_clips(paths: list[Path]) -> dict:
 
 def embed_part(args: tuple) -> tuple:
     """Embeddings, labels and clip numbers of the scenes of every `parts`-th clip, from `part`."""
-    clips_paths, part, parts, views, seed = args
+    clips_paths, part, parts, views, seed, noisy = args
     clips = load_clips(clips_paths)
-    scenes, model = Scenes(clips, np.random.default_rng([seed, part])), SpeechEmbedding()
+    scenes, model = Scenes(clips, np.random.default_rng([seed, part]), noisy), SpeechEmbedding()
     embeddings, labels, clip_of = [], [], []
     for index in range(part, len(clips["labels"]), parts):
         for view in range(views):
@@ -137,10 +139,12 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=OUT / "features.npz")
     parser.add_argument("--views", type=int, default=3, help="scenes per clip; the first is clean")
     parser.add_argument("--seed", type=int, default=11)
+    parser.add_argument("--noisy", type=float, default=0.8, help="share of the later scenes with noise added")
     args = parser.parse_args()
     parts = 2
     with ProcessPoolExecutor(max_workers=parts) as pool:
-        results = list(pool.map(embed_part, [(args.clips, part, parts, args.views, args.seed) for part in range(parts)]))
+        results = list(pool.map(embed_part, [(args.clips, part, parts, args.views, args.seed, args.noisy)
+                                                  for part in range(parts)]))
     embeddings = [e for r in results for e in r[0]]
     labels = [x for r in results for x in r[1]]
     clip_of = [x for r in results for x in r[2]]
