@@ -74,7 +74,7 @@ class Runner:
         """Ask the rating before (with questions), run the exercises, ask the rating after; on
         Ctrl-C during the exercises, save the session as interrupted and re-raise."""
         p = self.ports
-        self._origin = p.clock.now()
+        self._origin = p.clock.now()  # until the exercises begin: for what is said during the question
         state, events = session.start(self.timeline, 0.0, ask_ratings=p.questions is not None)
         if state.status is Status.RATING_BEFORE:
             state, events = session.answer(self.timeline, state, 0.0, self._ask(state, 0.0))

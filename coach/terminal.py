@@ -227,10 +227,9 @@ class KeySource:
         if self._saved_mode is None:
             yield
             return
-        import termios
         import tty
 
-        termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+        self._restore()
         try:
             yield
         finally:
@@ -238,13 +237,16 @@ class KeySource:
 
     def close(self) -> None:
         if self._saved_mode is not None:
-            import termios
-
-            try:
-                termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
-            except (termios.error, OSError):
-                pass  # the terminal hung up (SIGHUP): there is nothing left to restore
+            self._restore()
             self._saved_mode = None
+
+    def _restore(self) -> None:
+        import termios
+
+        try:
+            termios.tcsetattr(self.console.fd, termios.TCSADRAIN, self._saved_mode)
+        except (termios.error, OSError):
+            pass  # the terminal hung up (SIGHUP): there is nothing left to restore
 
     def _read_terminal(self) -> str:
         keys = ""

@@ -61,6 +61,7 @@ class ScriptedCommands:
         self.clock = clock
         self.script = sorted(script, key=lambda item: item[0])
         self.source = source
+        self.forgotten = 0
 
     def poll(self) -> list[Command]:
         due = [c for t, c in self.script if t <= self.clock.now()]
@@ -68,7 +69,7 @@ class ScriptedCommands:
         return due
 
     def forget(self) -> None:
-        self.forgotten = getattr(self, "forgotten", 0) + 1
+        self.forgotten += 1
 
     def close(self) -> None:
         pass

@@ -45,10 +45,15 @@ OTHER_EVERY = 3
 SHORT_STEPS = 70
 
 
+def scene_clips(features: dict) -> np.ndarray:
+    """The clip each scene was made from."""
+    return features["clip"][np.cumsum(features["scene_lengths"]) - 1]
+
+
 def scene_views(features: dict) -> np.ndarray:
     """Each scene's number among its clip's scenes (0: the clean one): features.py writes a clip's
     scenes one after another."""
-    clip = features["clip"][np.cumsum(features["scene_lengths"]) - 1]
+    clip = scene_clips(features)
     view = np.zeros(len(clip), np.int64)
     for k in range(1, len(clip)):
         view[k] = view[k - 1] + 1 if clip[k] == clip[k - 1] else 0
@@ -179,8 +184,7 @@ def verdict(best: np.ndarray, threshold: float = 0.5, pain_threshold: float = 0.
 def held_out_report(models: list, features: dict, keep_clip: np.ndarray, name: str, centre: bool) -> dict:
     """On the held-out voices' scenes: recall of commands, the share of short non-commands taken
     for one, and false alarms an hour of ordinary speech."""
-    scene_clip = features["clip"][np.cumsum(features["scene_lengths"]) - 1]
-    scored = scene_scores(models, features, ~keep_clip[scene_clip], centre)
+    scored = scene_scores(models, features, ~keep_clip[scene_clips(features)], centre)
     commands = [verdict(p.max(axis=0)) == label for label, p in scored if label > 0]
     short = [verdict(p.max(axis=0)) > 0 for label, p in scored if label == 0 and len(p) < SHORT_STEPS]
     speech = [p for label, p in scored if label == 0 and len(p) >= SHORT_STEPS]
