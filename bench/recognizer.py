@@ -223,7 +223,7 @@ def show_by(rows: list[dict], found: dict) -> None:
     print("  pain recall by voice and room: " + "  ".join(f"{k} {np.mean(v):.2f} ({len(v)})" for k, v in sorted(pain.items())))
 
 
-FEMALE = {"flite:slt", "festival:voice_cmu_us_slt_arctic_hts"}
+FEMALE = {"flite:slt", "festival:voice_cmu_us_slt_arctic_hts", "kokoro:jf_tebukuro"}
 FEMALE_VARIANTS = {"female1", "female2", "female3", "female4", "female5", "Annie", "Belinda", "Linda", "Steph",
                    "grandma", "Alicia", "Andrea", "anika", "shelby", "Auntie"}
 
@@ -233,7 +233,7 @@ def _female(row: dict) -> bool:
 
 
 def _engine(row: dict) -> str:
-    """espeak (formant synthesis), or flite / festival (recorded speakers)."""
+    """espeak (formant synthesis), flite / festival (recorded speakers), or kokoro (neural)."""
     return row["voice"].split(":")[0] if ":" in row["voice"] else "espeak"
 
 

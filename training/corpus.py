@@ -5,7 +5,8 @@ class it means) or ordinary speech (class "other"). Rooms and noise are added la
 clips are turned into embeddings (training/features.py), so each clip is heard in several.
 
 Voices: eSpeak NG's development languages with every variant not kept for the test split, flite's
-kal, kal16 and rms, festival's kal. Speaker augmentation: the recorded voices (flite, festival) are
+kal, kal16 and rms, festival's kal, and (the "kokoro" part) four of Kokoro-82M's five voices
+(training/kokoro.py: neural, accented; jf_tebukuro is the test split's). Speaker augmentation: the recorded voices (flite, festival) are
 shifted in pitch and formants together (sox pitch, -300 to +700 cents: men's voices towards
 women's and children's) and in tempo (0.8-1.25). The test split's voices, variants and carrier
 phrases (bench/corpus.py), and the voices reserved for judging coach, are never used.
@@ -40,7 +41,11 @@ SPEECH_CLIPS = 1500
 SENTENCES_PER_CLIP = 5
 NEAR_MISS_DRAWS = 16
 SHORT_PHRASES = 2000
-PARTS = {"commands": 7, "speech": 8, "near-misses": 9}
+KOKORO_VOICES = ["kokoro:jf_alpha", "kokoro:jf_gongitsune", "kokoro:jf_nezumi", "kokoro:jm_kumo"]
+# The neural voices say about a second of speech in a second of compute: fewer of their clips.
+KOKORO_CLIPS = {"commands": 1400, "short": 700, "speech": 150}
+KOKORO_SENTENCES_PER_CLIP = 3
+PARTS = {"commands": 7, "speech": 8, "near-misses": 9, "kokoro": 10}
 """Each part of the corpus and its seed."""
 
 
@@ -61,12 +66,18 @@ def synthesize(text: str, voice: str, rng: random.Random) -> np.ndarray:
         if engine == "espeak":
             subprocess.run(["espeak-ng", "-v", name, "-s", str(rng.randint(120, 210)), "-p", str(rng.randint(20, 80)),
                             "-w", str(raw), "--stdin"], input=text.encode(), check=True, capture_output=True)
+        elif engine == "kokoro":
+            from training.kokoro import write_wav
+
+            write_wav(text, name, raw, speed=rng.uniform(0.85, 1.2))
         elif engine == "flite":
             subprocess.run(["flite", "-voice", name, "-t", text, "-o", str(raw)], check=True, capture_output=True)
         else:
             subprocess.run(["text2wave", "-eval", f"({name})", "-o", str(raw)], input=text.encode(),
                            check=True, capture_output=True)
-        if engine != "espeak":
+        if engine == "kokoro":  # its speed is the model's own
+            effects = ["pitch", str(rng.randint(-300, 400))]
+        elif engine != "espeak":
             effects = ["tempo", "-s", f"{rng.uniform(0.8, 1.25):.2f}", "pitch", str(rng.randint(-300, 700))]
         subprocess.run(["sox", str(raw), "-r", str(RATE), "-c", "1", "-b", "16", str(out), *effects, "norm", "-3"],
                        check=True, capture_output=True)
@@ -109,6 +120,8 @@ def jobs(part: str, seed: int) -> list[tuple]:
         return rng.choice(RECORDED_VOICES) if rng.random() < 0.5 else rng.choice(espeak)
 
     words = common_words()
+    if part == "kokoro":
+        return kokoro_jobs(rng, words)
     if part == "commands":
         return [(*command_phrase(rng, words), voice(), rng.random()) for _ in range(COMMAND_CLIPS)]
     if part == "near-misses":
@@ -118,6 +131,18 @@ def jobs(part: str, seed: int) -> list[tuple]:
     sentences = fortune_sentences("dev") + coach_lines()
     return [(" ".join(rng.sample(sentences, SENTENCES_PER_CLIP)), "other", voice(), rng.random())
             for _ in range(SPEECH_CLIPS)]
+
+
+def kokoro_jobs(rng: random.Random, words: list[str]) -> list[tuple]:
+    """Commands, short non-commands and ordinary speech, as the other parts have them, in Kokoro's voices."""
+    said = [command_phrase(rng, words) for _ in range(KOKORO_CLIPS["commands"])]
+    short = NEAR_MISSES + LONE_WORDS + PREFIXES + SUFFIXES
+    said += [(rng.choice(short) if rng.random() < 0.5 else " ".join(rng.sample(words, rng.randint(1, 3))), "other")
+             for _ in range(KOKORO_CLIPS["short"])]
+    sentences = fortune_sentences("dev") + coach_lines()
+    said += [(" ".join(rng.sample(sentences, KOKORO_SENTENCES_PER_CLIP)), "other")
+             for _ in range(KOKORO_CLIPS["speech"])]
+    return [(text, label, rng.choice(KOKORO_VOICES), rng.random()) for text, label in said]
 
 
 def coach_lines() -> list[str]:

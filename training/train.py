@@ -20,7 +20,7 @@ against the first three of the same (--views 3), scored on the same held-out sce
 no more than the seeds differ, so the shipped model keeps three scenes.
 
 Run: .venv/bin/python -m training.train [--epochs 8] [--seed 5] [--members 3] [--hold-out flite:rms]
-     [--features FILE] [--views N]
+     [--features FILE] [--views N] [--without kokoro]
 """
 
 from __future__ import annotations
@@ -219,11 +219,13 @@ def main() -> None:
     parser.add_argument("--mixup", type=float, default=0.0, help="blend windows, Beta(this, this) shares (0: off)")
     parser.add_argument("--members", type=int, default=3, help="networks averaged, seeds seed, seed + 1, ...")
     parser.add_argument("--views", type=int, default=None, help="train on the first this many scenes of each clip")
+    parser.add_argument("--without", nargs="*", default=[], help="voices (prefixes) not trained on, not reported")
     args = parser.parse_args()
     features = dict(np.load(args.features))
     voices = features["voices"]
     keep_clip = np.array([not any(str(v).startswith(h) for h in args.hold_out) for v in voices])
-    models = [train(features, keep_clip, args.epochs, args.seed + k, args.weight_power, args.hidden, args.centre,
+    trained_on = keep_clip & np.array([not any(str(v).startswith(w) for w in args.without) for v in voices])
+    models = [train(features, trained_on, args.epochs, args.seed + k, args.weight_power, args.hidden, args.centre,
                     args.shape, args.mixup, args.views) for k in range(args.members)]
     if args.hold_out:
         held_out_report(models, features, keep_clip, " ".join(args.hold_out), args.centre)
