@@ -7,12 +7,11 @@ clips are turned into embeddings (training/features.py), so each clip is heard i
 Voices: eSpeak NG's development languages with every variant not kept for the test split, flite's
 kal, kal16 and rms, festival's kal, and (the "kokoro" part) four of Kokoro-82M's five voices
 (training/kokoro.py: neural, accented; jf_tebukuro is the test split's; measured, not in the
-shipped model's recipe: training/README.md). Speaker augmentation:
-the recorded voices (flite, festival) are shifted in pitch and formants together (sox pitch,
--300 to +700 cents: men's voices towards women's and children's) and in tempo (0.8-1.25), the
-neural ones in pitch (-300 to +400) and in the model's own speed (0.85-1.2). The test split's
-voices, variants and carrier phrases (bench/corpus.py), and the voices reserved for judging coach,
-are never used.
+shipped model's recipe: training/README.md). Speaker augmentation: the recorded voices (flite,
+festival) are shifted in pitch and formants together (sox pitch, -300 to +700 cents: men's voices
+towards women's and children's) and in tempo (0.8-1.25), the neural ones in pitch (-300 to +400)
+and in the model's own speed (0.85-1.2). The test split's voices, variants and carrier phrases
+(bench/corpus.py), and the voices reserved for judging coach, are never used.
 
 Run: .venv/bin/python -m training.corpus [commands speech near-misses kokoro] [--out training/out]
 """
