@@ -13,6 +13,7 @@ trained on, so little is left to learn there, but false alarms can be counted); 
 those of the test split, never tuned on.
 
 Run: .venv/bin/python bench/corpus.py && .venv/bin/python bench/learn.py [--split dev] [--voices flite:slt ...]
+(--corpus DIR reads a corpus built with bench/corpus.py --out DIR, for example the dev split alone).
 """
 
 from __future__ import annotations
@@ -59,8 +60,8 @@ def recorded_takes(voice: str, seed: int) -> learning.Takes:
     return takes
 
 
-def replay(rows: list[dict], recognizer) -> dict:
-    return {r["file"]: [h.command.value for h in detect_in(read_audio(CORPUS / r["file"]).samples, recognizer)]
+def replay(corpus: Path, rows: list[dict], recognizer) -> dict:
+    return {r["file"]: [h.command.value for h in detect_in(read_audio(corpus / r["file"]).samples, recognizer)]
             for r in rows}
 
 
@@ -83,16 +84,17 @@ def main() -> None:
     parser.add_argument("--split", default="test", help="test (the default; never tuned on) or dev (for tuning)")
     parser.add_argument("--voices", nargs="+", help="voices of that split (default: VOICES of it)")
     parser.add_argument("--margin", type=float, default=personal.MARGIN)
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="bench/corpus.py's output (--out)")
     parser.add_argument("--conditions", nargs="+", default=list(learning.CONDITIONS))
     parser.add_argument("--seed", type=int, default=21)
     args = parser.parse_args()
     args.voices = args.voices or VOICES[args.split]
-    manifest = [json.loads(line) for line in open(CORPUS / "manifest.jsonl")]
+    manifest = [json.loads(line) for line in open(args.corpus / "manifest.jsonl")]
     negatives = learning.coach_lines()
     shipped = CommandRecognizer()
     everyone = [r for r in manifest if r["split"] == args.split and r["kind"] == "speech"]
     everyone_hours = sum(r["seconds"] for r in everyone) / 3600
-    shipped_on_everyone = sum(map(len, replay(everyone, shipped).values())) / everyone_hours
+    shipped_on_everyone = sum(map(len, replay(args.corpus, everyone, shipped).values())) / everyone_hours
     print(f"shipped model: {shipped_on_everyone:.1f} false alarms an hour of everyone's ordinary speech "
           f"({everyone_hours * 60:.0f} min, every voice of the split)")
     before_all, after_all = {}, {}
@@ -101,7 +103,7 @@ def main() -> None:
         rows = [r for r in manifest if r["split"] == args.split and r["voice"] == voice]
         learned = learning.learn(recorded_takes(voice, args.seed + k), negatives, args.conditions, args.margin)
         mine = CommandRecognizer(personal=learned.voice)
-        before, after = replay(rows, shipped), replay(rows, mine)
+        before, after = replay(args.corpus, rows, shipped), replay(args.corpus, rows, mine)
         before_all |= before
         after_all |= after
         print(f"{voice}: learned {', '.join(learned.voice.learned) or 'nothing'} from {TAKES} takes each "
@@ -110,7 +112,7 @@ def main() -> None:
               f"{time.time() - started:.0f} s)")
         print(report("shipped", rows, before))
         print(report("learned", rows, after))
-        on_everyone = sum(map(len, replay(everyone, mine).values())) / everyone_hours
+        on_everyone = sum(map(len, replay(args.corpus, everyone, mine).values())) / everyone_hours
         print(f"  learned   false alarms {on_everyone:.1f} an hour of everyone's ordinary speech")
     rows = [r for r in manifest if r["file"] in before_all]
     print("all of them")
