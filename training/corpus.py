@@ -13,7 +13,8 @@ towards women's and children's) and in tempo (0.8-1.25), the neural ones in pitc
 and in the model's own speed (0.85-1.2). The test split's voices, variants and carrier phrases
 (bench/corpus.py), and the voices reserved for judging coach, are never used.
 
-Run: .venv/bin/python -m training.corpus [commands speech near-misses kokoro] [--out training/out]
+Run: .venv/bin/python -m training.corpus [PART...] [--out training/out]; with no part named it
+builds the shipped model's three (commands, speech, near-misses), and `kokoro` only when named.
 """
 
 from __future__ import annotations
@@ -49,6 +50,8 @@ KOKORO_CLIPS = {"commands": 1400, "short": 700, "speech": 150}
 KOKORO_SENTENCES_PER_CLIP = 3
 PARTS = {"commands": 7, "speech": 8, "near-misses": 9, "kokoro": 10}
 """Each part of the corpus and its seed."""
+SHIPPED_PARTS = ("commands", "speech", "near-misses")
+"""The parts the shipped model was trained on: what is built when no part is named."""
 
 
 def espeak_variants() -> list[str]:
@@ -156,14 +159,15 @@ def coach_lines() -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("parts", nargs="*", metavar="PART", help=f"any of {', '.join(PARTS)} (default: all)")
+    parser.add_argument("parts", nargs="*", metavar="PART",
+                        help=f"any of {', '.join(PARTS)} (default: {', '.join(SHIPPED_PARTS)})")
     parser.add_argument("--out", type=Path, default=ROOT / "training" / "out")
     args = parser.parse_args()
     unknown = set(args.parts) - set(PARTS)
     if unknown:  # not argparse's `choices`: with nargs="*" Python 3.11 refuses no parts given
         parser.error(f"unknown part {', '.join(sorted(unknown))}; choose from {', '.join(PARTS)}")
     args.out.mkdir(parents=True, exist_ok=True)
-    for part in args.parts or list(PARTS):
+    for part in args.parts or SHIPPED_PARTS:
         synthesize_part(part, args.out / f"{part}.npz")
 
 
