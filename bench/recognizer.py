@@ -42,6 +42,13 @@ from coach.phrases import CARRIER_WORDS, COMMANDS, PHRASES, command_in  # noqa: 
 CORPUS = ROOT / "bench" / "out" / "corpus"
 # A hearing this long after a sentence that says the command ends is of that sentence.
 SAID_SLACK = 1.0
+# The classifier decides up to two 80 ms steps after the endpointer's end, where PocketSphinx decides.
+SECOND_SLACK = 0.4
+# PocketSphinx as a second opinion on the classifier (--pocketsphinx): (confirm_from, veto_below).
+SECOND_OPINIONS = {"confirms close calls over 0.3": {"confirm_from": 0.3},
+                   "vetoes what the classifier takes under 0.8": {"veto_below": 0.8},
+                   "vetoes under 0.9": {"veto_below": 0.9},
+                   "both, over 0.3 and under 0.8": {"confirm_from": 0.3, "veto_below": 0.8}}
 
 
 def closed_set_recognizer() -> SphinxRecognizer:
@@ -80,8 +87,12 @@ def scored_commands() -> list[Command]:
     return [Command(name) for name in CommandModel().classes[1:]]
 
 
-def replayed(verdicts: dict, scale: float) -> dict:
-    """Detections the recognizer's rule would make with every threshold multiplied by `scale`."""
+def replayed(verdicts: dict, scale: float, second: dict | None = None, confirm_from: float | None = None,
+             veto_below: float = 0.0) -> dict:
+    """Detections the recognizer's rule would make with every threshold multiplied by `scale`; with
+    `second` (PocketSphinx's detections), that rule with PocketSphinx as a second opinion: a command
+    under its threshold is taken if PocketSphinx heard it too and the classifier gives it at least
+    `confirm_from`; a command over it but under `veto_below` is taken only if PocketSphinx heard it."""
     commands = scored_commands()
     limits = np.array([min(0.999, THRESHOLDS[c] * scale) for c in commands])
     pain = commands.index(Command.PAIN)
@@ -91,16 +102,30 @@ def replayed(verdicts: dict, scale: float) -> dict:
         for t, best in decided:
             scores = best[1:]
             index = pain if scores[pain] >= limits[pain] else int(np.argmax(scores))
-            if scores[index] >= limits[index]:
-                found[file].append((commands[index].value, t))
+            taken = commands[index] if scores[index] >= limits[index] else None
+            if second is not None:
+                other = _heard_at(second[file], t)
+                if taken and scores[index] < veto_below and other is not taken:
+                    taken = None
+                if not taken and other and confirm_from is not None and scores[commands.index(other)] >= confirm_from:
+                    taken = other
+            if taken:
+                found[file].append((taken.value, t))
     return found
 
 
-def curve(rows: list[dict], verdicts: dict) -> None:
+def _heard_at(detections: list, t: float) -> Command | None:
+    """What PocketSphinx heard in the utterance the classifier decided at `t`: it decides at the
+    endpointer's end, the classifier then or up to SECOND_SLACK later."""
+    heard = [command for command, when in detections if t - SECOND_SLACK <= when <= t + 0.01]
+    return Command(heard[-1]) if heard else None
+
+
+def curve(rows: list[dict], verdicts: dict, **second_opinion) -> None:
     """Recall at 0.5, 2 and 10 false alarms an hour of ordinary speech, thresholds scaled together."""
     points = []
     for scale in np.concatenate([np.linspace(0.2, 1.0, 17), np.linspace(1.02, 1.99, 40)]):
-        result = score(rows, replayed(verdicts, scale), 0.0)
+        result = score(rows, replayed(verdicts, scale, **second_opinion), 0.0)
         points.append((result["false_alarms_per_hour"], result["overall"], result["recall"].get("pain", 0.0), scale))
     for budget in (0.5, 2.0, 10.0):
         within = [p for p in points if p[0] <= budget]
@@ -238,6 +263,7 @@ def _engine(row: dict) -> str:
 
 
 def main() -> None:
+    global CORPUS
     parser = argparse.ArgumentParser(description="Recognizer figures on the held-out split.")
     parser.add_argument("--split", default="test", help="test (held out, the default) or dev")
     parser.add_argument("--peer-sample", type=int, default=0,
@@ -246,16 +272,19 @@ def main() -> None:
     parser.add_argument("--ceiling", action="store_true",
                         help="Also decode with commands alone: the recall this acoustic model allows.")
     parser.add_argument("--no-peer", action="store_true", help="Skip SpeechRecognition (it takes minutes).")
-    parser.add_argument("--pocketsphinx", action="store_true", help="Also run coach's previous recognizer, and either.")
+    parser.add_argument("--pocketsphinx", action="store_true",
+                        help="Also run coach's previous recognizer, either of the two, and it as a second opinion.")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="bench/corpus.py's output (--out)")
     args = parser.parse_args()
+    CORPUS = args.corpus
     manifest = [json.loads(line) for line in open(CORPUS / "manifest.jsonl")]
     rows = [r for r in manifest if r["split"] == args.split]
     hours = sum(r["seconds"] for r in rows if r["kind"] == "speech") / 3600
     print(f"split {args.split}: {sum(r['kind'] == 'command' for r in rows)} command files, "
           f"{hours * 60:.1f} min of ordinary speech\n")
     verdicts: dict = {}
-    found, cpu = coach_detections(rows, CommandRecognizer(), verdicts)
-    show("coach (speech embedding + command classifier over endpointed utterances)", score(rows, found, cpu))
+    found, coach_cpu = coach_detections(rows, CommandRecognizer(), verdicts)
+    show("coach (speech embedding + command classifier over endpointed utterances)", score(rows, found, coach_cpu))
     curve(rows, verdicts)
     if args.by:
         show_by(rows, found)
@@ -265,6 +294,10 @@ def main() -> None:
              score(rows, old, cpu))
         either = {f: sorted(found[f] + old[f], key=lambda x: x[1]) for f in found}
         show("\neither of the two (a command heard by one or the other)", score(rows, either, 0.0))
+        for name, rule in SECOND_OPINIONS.items():
+            show(f"\nthe classifier, with PocketSphinx as a second opinion that {name}",
+                 score(rows, replayed(verdicts, 1.0, old, **rule), coach_cpu + cpu))
+            curve(rows, verdicts, second=old, **rule)
     if args.ceiling:
         closed, cpu = coach_detections(rows, closed_set_recognizer())
         show("\nceiling: the same, hearing only commands (no rejection at all)", score(rows, closed, cpu))
