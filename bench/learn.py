@@ -15,7 +15,7 @@ trained on, so little is left to learn there, but false alarms can be counted); 
 those of the test split, never tuned on.
 
 Run: .venv/bin/python bench/corpus.py && .venv/bin/python bench/learn.py [--split dev] [--voices flite:slt ...]
-[--own-only] (about 16 minutes; --own-only skips everyone's speech and takes about 5)
+[--own-only] (about 16 minutes; --own-only leaves out everyone's speech, the longer part)
 (--corpus DIR reads a corpus built with bench/corpus.py --out DIR, for example the dev split alone).
 """
 
