@@ -44,11 +44,11 @@ CORPUS = ROOT / "bench" / "out" / "corpus"
 SAID_SLACK = 1.0
 # The classifier decides up to two 80 ms steps after the endpointer's end, where PocketSphinx decides.
 SECOND_SLACK = 0.4
-# PocketSphinx as a second opinion on the classifier (--pocketsphinx): (confirm_from, veto_below).
+# PocketSphinx as a second opinion on the classifier (--pocketsphinx): each rule's settings of replayed().
 SECOND_OPINIONS = {"confirms close calls over 0.3": {"confirm_from": 0.3},
                    "vetoes what the classifier takes under 0.8": {"veto_below": 0.8},
-                   "vetoes under 0.9": {"veto_below": 0.9},
-                   "both, over 0.3 and under 0.8": {"confirm_from": 0.3, "veto_below": 0.8}}
+                   "vetoes what the classifier takes under 0.9": {"veto_below": 0.9},
+                   "confirms over 0.3 and vetoes under 0.8": {"confirm_from": 0.3, "veto_below": 0.8}}
 
 
 def closed_set_recognizer() -> SphinxRecognizer:
