@@ -8,7 +8,8 @@ exactly as `coach learn --from` does; then the same voice's other utterances in 
 (commands in carrier phrases, clean, 10 dB noise, reverb; and its ordinary speech) are replayed
 with the shipped model alone and with the learned voice. Recall is given over every saying of a
 command and over the taught words alone (the word recorded, alone or with carrier words around
-it): "end session" or "ouch" were never taught, and the learned voice cannot be expected to help there.
+it): "end session" or "ouch" were never taught, and the learned voice cannot be expected to help
+there.
 
 The margin and the rooms takes are learned in were chosen with --split dev (voices the model was
 trained on, so little is left to learn there, but false alarms can be counted); the figures are
@@ -107,9 +108,13 @@ def main() -> None:
     shipped = CommandRecognizer()
     everyone = [r for r in manifest if r["split"] == args.split and r["kind"] == "speech"]
     everyone_hours = sum(r["seconds"] for r in everyone) / 3600
+
+    def on_everyone(recognizer) -> float:
+        """False alarms an hour of every voice's ordinary speech in the split."""
+        return sum(map(len, replay(args.corpus, everyone, recognizer).values())) / everyone_hours
+
     if not args.own_only:
-        shipped_on_everyone = sum(map(len, replay(args.corpus, everyone, shipped).values())) / everyone_hours
-        print(f"shipped model: {shipped_on_everyone:.1f} false alarms an hour of everyone's ordinary speech "
+        print(f"shipped model: {on_everyone(shipped):.1f} false alarms an hour of everyone's ordinary speech "
               f"({everyone_hours * 60:.0f} min, every voice of the split)")
     before_all, after_all = {}, {}
     for k, voice in enumerate(args.voices):
@@ -127,8 +132,7 @@ def main() -> None:
         print(report("shipped", rows, before))
         print(report("learned", rows, after))
         if not args.own_only:
-            on_everyone = sum(map(len, replay(args.corpus, everyone, mine).values())) / everyone_hours
-            print(f"  learned   false alarms {on_everyone:.1f} an hour of everyone's ordinary speech")
+            print(f"  learned   false alarms {on_everyone(mine):.1f} an hour of everyone's ordinary speech")
     rows = [r for r in manifest if r["file"] in before_all]
     print("all of them")
     print(report("shipped", rows, before_all))
