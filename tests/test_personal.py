@@ -38,8 +38,11 @@ def test_a_new_take_of_a_learned_word_is_heard(world):
 def test_a_take_alone_does_not_make_a_command_of_what_the_model_is_sure_is_talk(world):
     rng, words, takes, negatives = world
     voice, _ = personal.build(CLASSES, takes, negatives)
-    sure_it_is_talk = np.array([0.9, 0.05, 0.05])
-    assert voice.adjusted(sure_it_is_talk, near(words["pause"], rng, 1)[0])[1] == 0.05
+    below = personal.SUPPORT / 2
+    sure_it_is_talk = np.array([1 - 2 * below, below, below])
+    assert voice.adjusted(sure_it_is_talk, near(words["pause"], rng, 1)[0])[1] == below
+    supported = np.array([1 - 2 * personal.SUPPORT, personal.SUPPORT, personal.SUPPORT])
+    assert voice.adjusted(supported, near(words["pause"], rng, 1)[0])[1] == personal.PERSONAL_PROBABILITY
 
 
 def test_no_negative_step_and_no_other_command_passes_a_threshold(world):
