@@ -90,7 +90,7 @@ def test_most_commands_are_heard_in_pink_noise_at_10_db(recognizer):
     assert sum(found == [want] for found, want in zip(heard, wanted)) >= NOISY_SHARE * len(heard), heard
     mistaken = [found for found, want in zip(heard, wanted) if found not in ([], [want])]
     # Pain is listened for first: awb's "okay pause" is heard as pain, and his "stop now" as next. On
-    # the whole test split of bench/corpus.py this model takes 2 commands for others in 590 (10 before).
+    # the whole test split of bench/corpus.py this model takes 3 commands for others in 590 (10 before).
     assert len(mistaken) <= 2, mistaken
 
 

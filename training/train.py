@@ -169,7 +169,7 @@ def scene_scores(models: list, features: dict, keep_scene: np.ndarray, centre: b
     return out
 
 
-def firings(probabilities: np.ndarray, threshold: float = 0.5, pain_threshold: float = 0.4,
+def firings(probabilities: np.ndarray, threshold: float, pain_threshold: float,
             refractory_steps: int = 12) -> list[int]:
     """The classes the recognizer's rule would report over one scene (coach/audio/recognizer.py)."""
     fired, last = [], -refractory_steps
@@ -181,7 +181,7 @@ def firings(probabilities: np.ndarray, threshold: float = 0.5, pain_threshold: f
     return fired
 
 
-def verdict(best: np.ndarray, threshold: float = 0.5, pain_threshold: float = 0.4) -> int:
+def verdict(best: np.ndarray, threshold: float, pain_threshold: float) -> int:
     """The class coach's rule takes from an utterance's highest probabilities (0: none)."""
     pain = CLASSES.index("pain")
     index = pain if best[pain] >= pain_threshold else int(np.argmax(best[1:])) + 1
@@ -202,8 +202,9 @@ def held_out_report(models: list, features: dict, keep_clip: np.ndarray, name: s
     print(f"held out {name}: {sum(label > 0 for label, _ in scored)} commands, "
           f"{sum(label == 0 and len(p) < SHORT_STEPS for label, p in scored)} short non-commands, "
           f"{hours:.2f} h of ordinary speech")
+    bests = [(label, p.max(axis=0), len(p)) for label, p in scored]
     for threshold, pain_threshold in BARS:
-        taken = [(label, verdict(p.max(axis=0), threshold, pain_threshold), len(p)) for label, p in scored]
+        taken = [(label, verdict(best, threshold, pain_threshold), steps) for label, best, steps in bests]
         recall = np.mean([t == label for label, t, _ in taken if label > 0])
         pains = np.mean([t == label for label, t, _ in taken if label == pain])
         short = np.mean([t > 0 for label, t, steps in taken if label == 0 and steps < SHORT_STEPS])

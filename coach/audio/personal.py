@@ -36,7 +36,7 @@ MARGIN = 0.06
 # in a voice it hears poorly less than that, and with flite slt's voice learned
 # (audio_tests/test_learn_audio.py) 0.2 heard 23 of its 28 commands, 0.1 heard 25, 0.05 all 28.
 SUPPORT = 0.05
-# Over the classifier's thresholds (0.49, pain 0.30): a command the shipped model is surer of still wins.
+# Over the classifier's THRESHOLDS (coach/audio/recognizer.py): a command the shipped model is surer of still wins.
 PERSONAL_PROBABILITY = 0.75
 # Cosine similarity is at most 1: a threshold above it is a command not learned.
 NOT_LEARNED = 2.0
