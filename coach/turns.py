@@ -19,9 +19,12 @@ bench/handsfree.py and audio_tests/test_hands_free.py):
   comes in blips that end as soon as the coach is silent (rule `outlasted_coach`), and is far
   quieter there than on the plain microphone (rule `as_loud_as_plain`); the user's voice goes on
   and is as loud on both. A command from this ear is also dropped when its word is one the coach
-  has just said (rule `own_words`): "repeat" said while the coach said "say pain" was once heard
-  as pain. Short speech that is no command, or fails these: the coach waits LISTEN_AFTER, so a
-  command said again is heard by the plain ear.
+  said in the audio it was heard in (rule `own_words`): "repeat" said while the coach said "say
+  pain" was once heard as pain. The coach's words are timed within each line (CoachStarted says
+  how long it lasts), not by the line: "resume" said just after "Paused. Say resume, or press
+  space, when you are ready." is the user's, since the coach's "resume" was 3 s before. Short
+  speech that is no command, or fails these: the coach waits LISTEN_AFTER, so a command said again
+  is heard by the plain ear.
 
 Rule: every (fact type, ear) pair is in TRANSITIONS; the coach's facts have no ear.
 """
@@ -72,19 +75,26 @@ ECHO_TAIL = 0.8
 # leak, with and without a user speaking over it (bench/handsfree.py).
 OWN_ECHO_SECONDS = 0.15
 OWN_ECHO_SHARE = 0.25
-# A command word the coach said this recently is not taken from the echo-free ear.
+# A command word the coach began to say this long before the echo-free ear decided is not taken
+# from it: the word, its way through the speaker and the room (ECHO_TAIL) and the recognizer's
+# decision (about 0.4 s after a phrase ends) fit in it.
 OWN_WORDS_SECONDS = 2.0
+# The coach's words are kept this long (the ears' times run a little behind the coach's).
+WORDS_KEPT_SECONDS = 2 * OWN_WORDS_SECONDS
 # Both ears may hear one utterance; the same command from the other ear within this is dropped.
 SAME_WORDS_SECONDS = 1.5
-COACH_LINES_KEPT = 8
+WORD = re.compile(r"[a-z']+")
 
 
 # Facts.
 
 @dataclass(frozen=True)
 class CoachStarted:
+    """The coach started saying `text` (a line, or the rest of one it held), which lasts `seconds`."""
+
     at: float
     text: str
+    seconds: float
 
 
 @dataclass(frozen=True)
@@ -188,9 +198,11 @@ class EarState:
 class TurnState:
     words: frozenset[str]
     """The vocabulary's meaningful words: a command made of them is checked against the coach's."""
-    coach_said: tuple[tuple[float, str], ...] = ()
-    """(when last heard going out, text) of the coach's recent lines, newest last."""
+    coach_words: tuple[tuple[float, str], ...] = ()
+    """(when it went out, word) of the coach's recent words, oldest first."""
     sounding: bool = False
+    fell_silent: float = float("-inf")
+    """When the coach last stopped sounding."""
     ears: dict[Ear, EarState] = field(default_factory=lambda: {ear: EarState() for ear in Ear})
     last_taken: tuple[float, Command | int] | None = None
 
@@ -208,9 +220,7 @@ def step(state: TurnState, fact: Fact) -> Result:
 
 def coach_sounded(state: TurnState, at: float) -> float:
     """When the coach was last heard going out: `at` while it sounds."""
-    if state.sounding:
-        return at
-    return state.coach_said[-1][0] if state.coach_said else float("-inf")
+    return at if state.sounding else state.fell_silent
 
 
 def coach_heard_lately(state: TurnState, at: float) -> bool:
@@ -237,11 +247,9 @@ def as_loud_as_plain(fact: SpeechHeard) -> bool:
 
 
 def own_words(state: TurnState, fact: SpeechHeard) -> bool:
-    """A word that made this a command was among the coach's own last words."""
-    recent = " ".join(text for at, text in state.coach_said if fact.at - at < OWN_WORDS_SECONDS)
-    if state.sounding and state.coach_said:
-        recent += " " + state.coach_said[-1][1]
-    return words_in_common(fact.heard.text, recent, state.words)
+    """A word that made this a command was one the coach said in the audio it was decided on."""
+    recent = [word for at, word in state.coach_words if fact.at - OWN_WORDS_SECONDS <= at <= fact.at]
+    return words_in_common(fact.heard.text, " ".join(recent), state.words)
 
 
 def words_in_common(heard: str, coach_said: str, meaningful) -> bool:
@@ -251,23 +259,28 @@ def words_in_common(heard: str, coach_said: str, meaningful) -> bool:
 
 
 def _words(text: str) -> list[str]:
-    return re.findall(r"[a-z']+", text.lower())
+    return WORD.findall(text.lower())
+
+
+def timed_words(fact: CoachStarted) -> tuple[tuple[float, str], ...]:
+    """Each word of the line with when it went out, the line's time spread evenly over its letters
+    (eSpeak NG keeps an even pace; a pause at a comma shifts a word by a fraction of a second)."""
+    text = fact.text.lower()
+    return tuple((fact.at + fact.seconds * word.start() / len(text), word.group()) for word in WORD.finditer(text))
 
 
 # Transitions.
 
 def _coach_started(state: TurnState, fact: CoachStarted) -> Result:
-    said = state.coach_said
-    if state.sounding and said:
-        said = said[:-1] + ((fact.at, said[-1][1]),)  # the line before ended as this one began
-    return replace(state, coach_said=(said + ((fact.at, fact.text),))[-COACH_LINES_KEPT:], sounding=True), []
+    kept = tuple(word for word in state.coach_words if word[0] >= fact.at - WORDS_KEPT_SECONDS)
+    return replace(state, coach_words=kept + timed_words(fact), sounding=True), []
 
 
 def _coach_stopped(state: TurnState, fact: CoachStopped) -> Result:
-    if not state.sounding or not state.coach_said:
-        return replace(state, sounding=False), []
-    said = state.coach_said[:-1] + ((fact.at, state.coach_said[-1][1]),)
-    return replace(state, coach_said=said, sounding=False), []
+    if not state.sounding:
+        return state, []
+    said = tuple(word for word in state.coach_words if word[0] <= fact.at)  # the rest was cut or held
+    return replace(state, coach_words=said, sounding=False, fell_silent=fact.at), []
 
 
 def _with_ear(state: TurnState, ear: Ear, ear_state: EarState) -> TurnState:

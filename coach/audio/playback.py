@@ -10,6 +10,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -34,6 +35,15 @@ STALL_SECONDS = 4.0
 STALLED = "the speaker stopped taking audio"
 
 
+@dataclass(frozen=True)
+class Stretch:
+    """What the player is saying since it last started: a clip's text from where it started or
+    went on after a hold, and how long that part lasts."""
+
+    text: str
+    seconds: float
+
+
 class Player:
     def __init__(self, rate: int, volume: float = 1.0, device: str | None = None):
         self.rate = rate
@@ -42,6 +52,7 @@ class Player:
         self._lock = threading.Lock()
         self._queue: collections.deque[tuple[str, np.ndarray]] = collections.deque()
         self._current: tuple[str, np.ndarray, int] | None = None
+        self._stretch: Stretch | None = None
         self._events: collections.deque[PlaybackEvent] = collections.deque()
         self._flush_pending = False
         self._held_until = 0.0
@@ -70,6 +81,7 @@ class Player:
             if self._current is not None:
                 self._events.append(PlaybackEvent(Playback.CUT, self._current[0], time.monotonic()))
             self._current = None
+            self._stretch = None
             self._queue.clear()
             self._flush_pending = was_busy
             self._held_until = 0.0
@@ -85,6 +97,7 @@ class Player:
                 tag, samples, offset = self._current  # the flush drops what the server holds: say it again
                 back = int(self.rate * TARGET_SECONDS) + self._block
                 self._current = (tag, samples, max(0, offset - back))
+            self._stretch = None
             self._held_until = time.monotonic() + seconds
 
     def release(self) -> None:
@@ -101,12 +114,12 @@ class Player:
             return self._current is not None or bool(self._queue)
 
     @property
-    def audible(self) -> str | None:
-        """The tag (text) of what is going out now, or None when nothing is (idle or held)."""
+    def audible(self) -> Stretch | None:
+        """What is going out now, or None when nothing is (idle or held)."""
         with self._lock:
             if self._held or self._current is None:
                 return None
-            return self._current[0]
+            return self._stretch
 
     @property
     def frames_written(self) -> int:
@@ -174,6 +187,8 @@ class Player:
                     self._current = (tag, samples, 0)
                     self._events.append(PlaybackEvent(Playback.START, tag, time.monotonic(), self._latency))
                 tag, samples, offset = self._current
+                if self._stretch is None:
+                    self._stretch = stretch_from(tag, samples, offset, self.rate)
                 take = min(self._block - filled, len(samples) - offset)
                 out[filled:filled + take] = samples[offset:offset + take]
                 filled += take
@@ -181,6 +196,14 @@ class Player:
                 if offset >= len(samples):
                     self._events.append(PlaybackEvent(Playback.END, tag, time.monotonic()))
                     self._current = None
+                    self._stretch = None
                 else:
                     self._current = (tag, samples, offset)
         return out.tobytes(), flush
+
+
+def stretch_from(text: str, samples: np.ndarray, offset: int, rate: int) -> Stretch:
+    """The words of `text` from `offset` on (from the word that sample falls in, the letters
+    spread evenly over the samples), and the seconds left."""
+    at_letter = len(text) * offset // max(1, len(samples))
+    return Stretch(text[text.rfind(" ", 0, at_letter) + 1:], (len(samples) - offset) / rate)

@@ -7,7 +7,7 @@ from typing import Callable, Iterable
 
 from coach.audio.cache import SpeechCache
 from coach.audio.clip import Clip
-from coach.audio.playback import Player
+from coach.audio.playback import Player, Stretch
 from coach.audio.tones import is_tone, render_tone
 from coach.audio.tts import ESPEAK_RATE, EspeakTts, VoiceSettings
 from coach.errors import DeviceError
@@ -84,8 +84,8 @@ class VoiceSpeaker:
             self._player.release()
 
     @property
-    def audible(self) -> str | None:
-        """The text being said now, or None when silent (idle or held)."""
+    def audible(self) -> Stretch | None:
+        """What is being said now, or None when silent (idle or held)."""
         return self._player.audible if self._player else None
 
     def events(self) -> list[PlaybackEvent]:

@@ -27,6 +27,7 @@ from coach import turns
 from coach.audio.chunk import RATE, Chunk, mean_square
 from coach.audio.echo import default_source, source_names
 from coach.audio.endpoint import MIN_LEVEL
+from coach.audio.playback import Stretch
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import recognizer_for
 from coach.errors import DeviceError
@@ -49,8 +50,8 @@ class ListeningLost(DeviceError):
 
 class Coach(Protocol):
     @property
-    def audible(self) -> str | None:
-        """The text going out now; None while silent or held."""
+    def audible(self) -> Stretch | None:
+        """What is going out now; None while silent or held."""
 
 
 class _Ear:
@@ -94,7 +95,7 @@ class VoiceCommands:
             self._close_captures()
             raise
         self._turns = turns.start(vocabulary.words)
-        self._coach_text: str | None = None
+        self._coach_stretch: Stretch | None = None
         self._decided: queue.SimpleQueue = queue.SimpleQueue()
         self._failure: str | None = None
         self._reported = False
@@ -181,11 +182,12 @@ class VoiceCommands:
 
     def _note_coach(self) -> None:
         """The coach's speech as facts: its line started (or changed), or it fell silent."""
-        text = self._coach.audible if self._coach else None
-        if text == self._coach_text:
+        stretch = self._coach.audible if self._coach else None
+        if stretch == self._coach_stretch:
             return
-        self._coach_text = text
-        self._step(turns.CoachStarted(time.monotonic(), text) if text else turns.CoachStopped(time.monotonic()))
+        self._coach_stretch = stretch
+        now = time.monotonic()
+        self._step(turns.CoachStarted(now, stretch.text, stretch.seconds) if stretch else turns.CoachStopped(now))
 
     def _started(self, ear: _Ear) -> None:
         ear.started = ear.now
