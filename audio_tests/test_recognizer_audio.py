@@ -17,6 +17,7 @@ import pytest
 from coach.audio.clip import Clip
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.recognizer import CommandRecognizer, detect_in
+from coach.audio.voice import ECHO_RESIDUAL_LEVEL
 from coach.events import Command
 
 VOICES = ["slt", "awb"]
@@ -109,3 +110,26 @@ def test_the_same_file_in_any_chunk_size_is_heard_the_same(recognizer):
 
 def test_silence_gives_no_command(recognizer):
     assert detect_in(Clip(np.zeros(16000 * 5, np.int16), 16000).samples, recognizer) == []
+
+
+def verdicts_after(before: np.ndarray, words: np.ndarray, silence_before_speech: bool) -> list[np.ndarray]:
+    """Each class's highest probability in each utterance of `before` then `words`, heard as the
+    echo-cancelled ear hears while the coach talks."""
+    recognizer = CommandRecognizer()
+    recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL
+    recognizer.silence_before_speech = silence_before_speech
+    verdicts = []
+    recognizer.verdicts = lambda at, best: verdicts.append(best.copy())
+    recognizer.feed(np.concatenate([before, words]))
+    return verdicts
+
+
+def test_the_coachs_residue_before_a_command_is_not_heard_when_the_microphone_says_so():
+    words = spoken("repeat", "slt")
+    coach = spoken("Keep your back level and your neck long.", "kal")[:32000].astype(np.float64)
+    loudest = np.sqrt(np.mean(coach.reshape(-1, 160) ** 2, axis=1)).max()
+    residue = (coach * ECHO_RESIDUAL_LEVEL / 2 / loudest).astype(np.int16)  # never loud enough to be speech
+    silent = verdicts_after(np.zeros_like(residue), words, silence_before_speech=True)
+    assert len(silent) == 1
+    assert np.allclose(verdicts_after(residue, words, silence_before_speech=True), silent)
+    assert not np.allclose(verdicts_after(residue, words, silence_before_speech=False), silent)

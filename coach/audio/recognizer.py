@@ -91,6 +91,12 @@ class CommandRecognizer:
         self.on_step: Callable[[float, np.ndarray], None] | None = None
         """Told (time, the window as the classifier sees it, flattened) at every step: what
         `coach learn` keeps of a take."""
+        self.silence_before_speech = False
+        """Set while what comes before speech is only the echo canceller's residue of the coach
+        (voice.py): the classifier then hears silence before the words, not the residue. On the
+        echo-cancelled recordings of two runs of bench/handsfree.py (28 commands said over the
+        coach, replayed), the right command's highest probability rose from 0.27 to 0.38 on average,
+        and 11 passed their bars instead of 6."""
         self.reset()
 
     def reset(self) -> None:
@@ -137,6 +143,8 @@ class CommandRecognizer:
             if self._decide_at is None:  # otherwise the utterance goes on after a short gap
                 self._best, self._started, self._talk = np.zeros(len(self._commands)), change.time, False
                 self._previous = None
+                if self.silence_before_speech:
+                    self._silence_before(change.time)
                 if self.on_start:
                     self.on_start()
             self._decide_at = None
@@ -156,6 +164,11 @@ class CommandRecognizer:
             self._best, self._decide_at = None, None
             return heard
         return None
+
+    def _silence_before(self, start: float) -> None:
+        heard_since = self.consumed - round(start * RATE)
+        self._audio[:max(0, len(self._audio) - heard_since)] = 0
+        self._embeddings = {}
 
     def _step(self) -> None:
         step, context = self.consumed // STEP, self._model.context

@@ -89,6 +89,9 @@ class SphinxRecognizer:
         self.on_utterance: Callable[[Utterance, str], None] | None = None
         """Then told (TALK, "") if it ran too long for a command, or (OTHER, what was heard) if it
         was short but no command (a command is returned by feed instead)."""
+        self.silence_before_speech = False
+        """As CommandRecognizer's, set by the microphone; unused: the pre-roll is decoded as heard
+        (ratings are asked with the coach quiet)."""
         self.reset()
 
     def reset(self) -> None:

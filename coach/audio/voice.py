@@ -177,6 +177,7 @@ class VoiceCommands:
         if ear.ear is Ear.ECHO_FREE:
             talking = turns.coach_heard_lately(self._turns, ear.now)
             ear.recognizer.endpointer.min_level = ECHO_RESIDUAL_LEVEL if talking else MIN_LEVEL
+            ear.recognizer.silence_before_speech = talking
         for heard in ear.recognizer.feed(chunk.samples):
             self._heard(ear, Utterance.COMMAND, heard)
 
