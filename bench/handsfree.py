@@ -14,14 +14,16 @@ With --own-speech: every built-in routine played whole through the leak, no user
 coach took from its own voice, per hour of its speech.
 
 With --turns-log FILE, the session writes what turn-taking heard and decided there (the
-recording tests/test_turns.py replays was made so).
+recording tests/test_turns.py replays was made so). With --ears DIR, what the echo-cancelled ear
+heard is recorded too, with when each command was said (for bench/over_coach.py).
 
-Run: .venv/bin/python bench/handsfree.py [--trials 20] [--own-speech] [--turns-log FILE]
+Run: .venv/bin/python bench/handsfree.py [--trials 20] [--own-speech] [--turns-log FILE] [--ears DIR]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import random
 import resource
 import subprocess
@@ -40,6 +42,7 @@ from audio_tests.pulse import PulseServer  # noqa: E402
 from audio_tests.room import Leak, ScriptedUser, start_session  # noqa: E402
 from coach.audio.chunk import RATE  # noqa: E402
 from coach.audio.clip import Clip  # noqa: E402
+from coach.audio.echo import SOURCE as ECHO_FREE_SOURCE  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
 from coach.catalog import entries  # noqa: E402
 
@@ -92,7 +95,7 @@ def coach_sound_from(coach: np.ndarray, start: float) -> float | None:
     return start + loud[0] * FRAME / RATE if len(loud) else None
 
 
-def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str]) -> None:
+def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str], ears: Path | None) -> None:
     user = ScriptedUser(pulse, folder)
     clips = {w: read_audio(str(user.clip(w))).samples for w in COMMANDS + ["resume", "pain", "stop"]}
     cache = folder / "cache"
@@ -105,6 +108,9 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str]) ->
     started = time.monotonic()
     process, log = start_session(pulse, folder, cache, ROUTINE, "--no-rating", *extra, timeout=900)
     record_origin = log.origin - mic_began
+    if ears:  # the canceller is loaded by now
+        echo_free = pulse.record(ears / "echo-free.wav", device=ECHO_FREE_SOURCE, rate=RATE)
+        echo_free_origin = log.origin - (time.monotonic() - 0.3)
     rng = random.Random(0)
     said = []
     try:
@@ -129,10 +135,21 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str]) ->
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     mic = read_audio(str(recording.stop())).samples
     spk = read_audio(str(speaker.stop())).samples
+    if ears:
+        echo_free.stop()
+        keep_said(ears / "said.json", said, echo_free_origin)
     report_barge_in(mic, spk, clips, said, record_origin)
     cpu = (used.ru_utime - before.ru_utime) + (used.ru_stime - before.ru_stime)
     print(f"coach process: CPU {100 * cpu / wall:.0f}% of one core over {wall:.0f} s (includes the "
           f"recognizer's start-up); peak memory {used.ru_maxrss / 1024:.0f} MB")
+
+
+def keep_said(path: Path, said: list, origin: float) -> None:
+    """Each command said: its words, which try, and when it started and ended in a recording
+    that began `origin` seconds before the session (give or take the recording's start-up)."""
+    path.write_text(json.dumps([{"words": words, "try": attempt, "start": spoken.start + origin,
+                                 "end": spoken.end + origin, "acted": bool(acted)}
+                                for words, attempt, spoken, acted in said], indent=1))
 
 
 def mark_both(pulse: PulseServer, folder: Path) -> None:
@@ -241,6 +258,7 @@ def main() -> None:
     parser.add_argument("--trials", type=int, default=20)
     parser.add_argument("--own-speech", action="store_true")
     parser.add_argument("--turns-log", type=Path, help="Where the session writes its turn-taking facts.")
+    parser.add_argument("--ears", type=Path, help="Where to keep what the echo-cancelled ear heard.")
     args = parser.parse_args()
     extra = ["--turns-log", str(args.turns_log.resolve())] if args.turns_log else []
     pulse = PulseServer()
@@ -250,7 +268,9 @@ def main() -> None:
         if args.own_speech:
             own_speech(pulse, folder)
         else:
-            barge_in(pulse, folder, args.trials, extra)
+            if args.ears:
+                args.ears.mkdir(parents=True, exist_ok=True)
+            barge_in(pulse, folder, args.trials, extra, args.ears and args.ears.resolve())
     finally:
         leak.close()
         pulse.stop()
