@@ -19,8 +19,8 @@ bench/handsfree.py and audio_tests/test_hands_free.py):
   comes in blips that end as soon as the coach is silent (rule `outlasted_coach`), and is far
   quieter there than on the plain microphone (rule `as_loud_as_plain`); the user's voice goes on
   and is as loud on both. A command from this ear is also dropped when its word is one the coach
-  said in the audio it was heard in (rule `own_words`): "repeat" said while the coach said "say
-  pain" was once heard as pain. The coach's words are timed within each line (CoachStarted says
+  began to say in the 2 s before it was decided (rule `own_words`): "repeat" said while the coach
+  said "say pain" was once heard as pain. The coach's words are timed within each line (CoachStarted says
   how long it lasts), not by the line: "resume" said just after "Paused. Say resume, or press
   space, when you are ready." is the user's, since the coach's "resume" was 3 s before. Short
   speech that is no command, or fails these: the coach waits LISTEN_AFTER, so a command said again
@@ -81,6 +81,9 @@ OWN_ECHO_SHARE = 0.25
 OWN_WORDS_SECONDS = 2.0
 # The coach's words are kept this long (the ears' times run a little behind the coach's).
 WORDS_KEPT_SECONDS = 2 * OWN_WORDS_SECONDS
+# How far a word's time, placed within its line by its letters, may be off: a word placed this
+# soon after the coach fell silent (or went on to another line) may still have gone out.
+WORD_TIME_ERROR = 0.3
 # Both ears may hear one utterance; the same command from the other ear within this is dropped.
 SAME_WORDS_SECONDS = 1.5
 WORD = re.compile(r"[a-z']+")
@@ -247,8 +250,9 @@ def as_loud_as_plain(fact: SpeechHeard) -> bool:
 
 
 def own_words(state: TurnState, fact: SpeechHeard) -> bool:
-    """A word that made this a command was one the coach said in the audio it was decided on."""
-    recent = [word for at, word in state.coach_words if fact.at - OWN_WORDS_SECONDS <= at <= fact.at]
+    """A word that made this a command was one the coach began to say in the OWN_WORDS_SECONDS
+    before it was decided."""
+    recent = [word for at, word in state.coach_words if fact.at - OWN_WORDS_SECONDS <= at <= fact.at + WORD_TIME_ERROR]
     return words_in_common(fact.heard.text, " ".join(recent), state.words)
 
 
@@ -272,15 +276,21 @@ def timed_words(fact: CoachStarted) -> tuple[tuple[float, str], ...]:
 # Transitions.
 
 def _coach_started(state: TurnState, fact: CoachStarted) -> Result:
-    kept = tuple(word for word in state.coach_words if word[0] >= fact.at - WORDS_KEPT_SECONDS)
-    return replace(state, coach_words=kept + timed_words(fact), sounding=True), []
+    recent = tuple(word for word in state.coach_words if word[0] >= fact.at - WORDS_KEPT_SECONDS)
+    said = _said_by(recent, fact.at) if state.sounding else recent  # the line before ended here
+    return replace(state, coach_words=said + timed_words(fact), sounding=True), []
 
 
 def _coach_stopped(state: TurnState, fact: CoachStopped) -> Result:
     if not state.sounding:
         return state, []
-    said = tuple(word for word in state.coach_words if word[0] <= fact.at)  # the rest was cut or held
-    return replace(state, coach_words=said, sounding=False, fell_silent=fact.at), []
+    return replace(state, coach_words=_said_by(state.coach_words, fact.at), sounding=False, fell_silent=fact.at), []
+
+
+def _said_by(words: tuple[tuple[float, str], ...], at: float) -> tuple[tuple[float, str], ...]:
+    """The words that may have gone out by `at`, when the coach stopped or left the line: the rest
+    was cut or held."""
+    return tuple(word for word in words if word[0] <= at + WORD_TIME_ERROR)
 
 
 def _with_ear(state: TurnState, ear: Ear, ear_state: EarState) -> TurnState:

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from coach import turns
-from coach.audio.playback import Stretch, stretch_from
+from coach.audio.playback import stretch_from
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS
 from coach.turns import (AFTER_COMMAND, ECHO_TAIL, HOLD_SECONDS, LISTEN_AFTER, CoachStarted, CoachStopped, Ear,
@@ -130,16 +130,32 @@ def test_the_coachs_words_are_timed_within_its_line():
 
 
 def test_a_word_the_coach_was_cut_before_is_not_its_own():
-    line = "Lift your arm slowly, and when you are done, say next."  # "next" would go out at 3.8 s
-    assert taken(over_a_line(line, 4.0, said(1.5, ECHO_FREE, "next", Command.NEXT), stopped=1.0)) == [Command.NEXT]
+    line = "Lift your arm slowly, and when you are done, say next."  # "next" would go out at 3.6 s
+    assert taken(over_a_line(line, 4.0, said(4.5, ECHO_FREE, "next", Command.NEXT), stopped=1.0)) == [Command.NEXT]
     assert taken(over_a_line(line, 4.0, said(4.5, ECHO_FREE, "next", Command.NEXT))) == []
+
+
+def test_a_word_just_after_the_cut_may_have_been_said():
+    # Words are placed within a line by its letters, a fraction of a second off: "pain" (at 1.55 s
+    # by its letters) may have gone out before a hold at 1.45 s.
+    line = "If it hurts, say pain."
+    own = over_a_line(line, 2.0, said(2.2, ECHO_FREE, "pain", Command.PAIN), stopped=1.45)
+    assert [d.why for d in own if isinstance(d, Overheard)] == [Why.OWN_WORDS]
+
+
+def test_a_line_the_coach_left_for_another_says_no_more_words():
+    line = "Lift your arm slowly, and when you are done, say next."
+    decisions = run(CoachStarted(0.0, line, 4.0), CoachStarted(1.0, "Rest now, and breathe slowly.", 3.5),
+                    SpeechStarted(3.9, ECHO_FREE), CoachStopped(3.95), said(4.5, ECHO_FREE, "next", Command.NEXT))
+    assert taken(decisions) == [Command.NEXT]
 
 
 def test_the_coachs_words_are_timed_from_where_the_player_went_on():
     samples = np.zeros(16000 * 4, dtype=np.int16)
     line = "Lift your arm slowly, and when you are done, say next."
-    assert stretch_from(line, samples, 0, 16000) == Stretch(line, 4.0)
-    assert stretch_from(line, samples, len(samples) // 2, 16000) == Stretch("when you are done, say next.", 2.0)
+    whole, rest = stretch_from(line, samples, 0, 16000), stretch_from(line, samples, len(samples) // 2, 16000)
+    assert (whole.text, whole.seconds) == (line, 4.0)
+    assert (rest.text, rest.seconds) == ("when you are done, say next.", 2.0)
 
 
 def test_the_coachs_words_are_known_as_its_own_by_their_beginnings():

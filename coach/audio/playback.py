@@ -35,10 +35,11 @@ STALL_SECONDS = 4.0
 STALLED = "the speaker stopped taking audio"
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Stretch:
     """What the player is saying since it last started: a clip's text from where it started or
-    went on after a hold, and how long that part lasts."""
+    went on after a hold, and how long that part lasts. Each is its own (compared by identity):
+    the same line said twice in a row is two stretches."""
 
     text: str
     seconds: float
