@@ -26,10 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.audio.chunk import RATE  # noqa: E402
-from coach.audio.recognizer import THRESHOLDS, CommandRecognizer  # noqa: E402
+from coach.audio.recognizer import CommandRecognizer, command_past_its_bar  # noqa: E402
 from coach.audio.voice import ECHO_RESIDUAL_LEVEL  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
-from coach.events import Command  # noqa: E402
 from coach.phrases import command_in  # noqa: E402
 
 CHUNK = 320
@@ -51,14 +50,6 @@ def verdicts(samples: np.ndarray, silence_before_speech: bool) -> list[tuple[flo
     return decided
 
 
-def would_take(best: np.ndarray, classes: tuple[str, ...], command: Command) -> bool:
-    """Whether the recognizer takes `command` from these probabilities: past its bar, above every
-    other command, and no pain past pain's bar unless it is pain (pain is listened for first)."""
-    right, pain = classes.index(command.value), classes.index(Command.PAIN.value)
-    pain_first = command is not Command.PAIN and best[pain] >= THRESHOLDS[Command.PAIN]
-    return best[right] >= THRESHOLDS[command] and best[right] == best[1:].max() and not pain_first
-
-
 def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, float, bool]]:
     """(words, the right command's highest probability, whether it would be taken) of each first try."""
     samples = read_audio(str(folder / "echo-free.wav")).samples
@@ -72,7 +63,7 @@ def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, fl
         right = classes.index(command.value)
         near = [best for at, best in decided if said["start"] - BEFORE_WORDS < at < said["end"] + AFTER_WORDS]
         probability = max((best[right] for best in near), default=0.0)
-        taken = any(would_take(best, classes, command) for best in near)
+        taken = any(command_past_its_bar(best, classes) is command for best in near)
         tries.append((said["words"], float(probability), taken))
     return tries
 

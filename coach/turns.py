@@ -253,13 +253,17 @@ def own_words(state: TurnState, fact: SpeechHeard) -> bool:
     """A word that made this a command was one the coach began to say in the OWN_WORDS_SECONDS
     before it was decided."""
     recent = [word for at, word in state.coach_words if fact.at - OWN_WORDS_SECONDS <= at <= fact.at + WORD_TIME_ERROR]
-    return words_in_common(fact.heard.text, " ".join(recent), state.words)
+    return _begins_a_word(fact.heard.text, recent, state.words)
 
 
 def words_in_common(heard: str, coach_said: str, meaningful) -> bool:
     """Whether a meaningful word of what was heard begins a word the coach said ("stop": "stopping")."""
+    return _begins_a_word(heard, _words(coach_said), meaningful)
+
+
+def _begins_a_word(heard: str, coach_words: list[str], meaningful) -> bool:
     mine = set(_words(heard)) & set(meaningful)
-    return any(said.startswith(word) for said in _words(coach_said) for word in mine)
+    return any(said.startswith(word) for said in coach_words for word in mine)
 
 
 def _words(text: str) -> list[str]:

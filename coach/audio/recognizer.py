@@ -197,11 +197,9 @@ class CommandRecognizer:
         best = self._best
         if self.verdicts:
             self.verdicts(self.consumed / RATE, best)
-        pain = self._commands.index(Command.PAIN)
-        index = pain if best[pain] >= THRESHOLDS[Command.PAIN] else int(np.argmax(best[1:])) + 1
-        command = self._commands[index]
+        command = command_past_its_bar(best, self.classes)
         now = self.consumed / RATE
-        if best[index] < THRESHOLDS[command]:
+        if command is None:
             self._tell(Utterance.OTHER)
             return None
         if self._last and self._last[1] == command and now - self._last[0] < SAME_AGAIN_SECONDS:
@@ -213,6 +211,15 @@ class CommandRecognizer:
     def _tell(self, what: Utterance, text: str = "") -> None:
         if self.on_utterance:
             self.on_utterance(what, text)
+
+
+def command_past_its_bar(best: np.ndarray, classes: tuple[str, ...]) -> Command | None:
+    """The command an utterance's highest probabilities (one per class, "other" first) make heard:
+    pain if past its bar, else the likeliest command if past its own; None if neither."""
+    pain = classes.index(Command.PAIN.value)
+    index = pain if best[pain] >= THRESHOLDS[Command.PAIN] else int(np.argmax(best[1:])) + 1
+    command = Command(classes[index])
+    return command if best[index] >= THRESHOLDS[command] else None
 
 
 def detect_in(samples: np.ndarray, recognizer, chunk: int = 1024) -> list[Heard]:
