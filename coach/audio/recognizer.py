@@ -78,7 +78,6 @@ class CommandRecognizer:
         self._embedding = embedding or SpeechEmbedding()
         self._personal = personal
         """Your own voice's takes (personal.py), heard beside the model."""
-        self._commands = [None if name == "other" else Command(name) for name in self._model.classes]
         self._keep = (self._model.context - 1) * STEP + WINDOW
         self.on_start: Callable[[], None] | None = None
         """Told when someone starts speaking."""
@@ -141,7 +140,7 @@ class CommandRecognizer:
         now = self.consumed / RATE
         if change and change.kind is Boundary.START:
             if self._decide_at is None:  # otherwise the utterance goes on after a short gap
-                self._best, self._started, self._talk = np.zeros(len(self._commands)), change.time, False
+                self._best, self._started, self._talk = np.zeros(len(self.classes)), change.time, False
                 self._previous = None
                 if self.silence_before_speech:
                     self._silence_before(change.time)
