@@ -10,6 +10,8 @@ Meanings:
 - repeat: restart the current rep, hold or breath and say its cue again; after pain, repeat
   says the warning signs again.
 - stop: end the session. pain: fall silent, record, say the warning signs, wait paused.
+- After pain, only resume (or stop, pain, repeat) acts: exercise starts again only when asked
+  for in so many words, never on a next or back, which a misheard "stop now" can be.
 
 The pain ratings are phases of the session: with `ask_ratings`, it starts in RATING_BEFORE and
 the exercises begin only once `answer` gives the rating (or None, skipped); when they are over it
@@ -203,7 +205,7 @@ TRANSITIONS: dict[tuple[Status, Command], Handler] = {
     (R, C.REPEAT): _repeat, (R, C.STOP): _stop,    (R, C.PAIN): _pain,
     (P, C.PAUSE): IGNORE,  (P, C.RESUME): _resume, (P, C.NEXT): _next,  (P, C.BACK): _back,
     (P, C.REPEAT): _repeat, (P, C.STOP): _stop,    (P, C.PAIN): _pain,
-    (H, C.PAUSE): IGNORE,  (H, C.RESUME): _resume, (H, C.NEXT): _next,  (H, C.BACK): _back,
+    (H, C.PAUSE): IGNORE,  (H, C.RESUME): _resume, (H, C.NEXT): IGNORE, (H, C.BACK): IGNORE,
     (H, C.REPEAT): _say_warnings_again, (H, C.STOP): _stop, (H, C.PAIN): _pain,
     (F, C.PAUSE): IGNORE,  (F, C.RESUME): IGNORE,  (F, C.NEXT): IGNORE, (F, C.BACK): IGNORE,
     (F, C.REPEAT): IGNORE, (F, C.STOP): IGNORE,    (F, C.PAIN): IGNORE,
