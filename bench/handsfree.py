@@ -4,7 +4,8 @@ eSpeak NG) speaking commands while the coach talks.
 
 Prints, over --trials commands said over the coach's speech (said again, as people do, when not
 acted on within 1.5 s; at most three times):
-- heard while the coach speaks: share acted on at the first try, and within three;
+- heard while the coach speaks: share acted on at the first try, and within three, and the tries
+  taken as another command than the one said;
 - barge-in: end of the user's first word to lasting silence at the speaker (the speaker's monitor
   and the microphone are recorded together and aligned on a click played into both); negative means the
   coach was already quiet (it falls silent when the user starts speaking);
@@ -45,6 +46,7 @@ from coach.audio.clip import Clip  # noqa: E402
 from coach.audio.echo import SOURCE as ECHO_FREE_SOURCE  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
 from coach.catalog import entries  # noqa: E402
+from coach.phrases import command_in  # noqa: E402
 
 FRAME = 160
 SILENT = 60.0  # rms of a 10 ms frame under which the coach counts as quiet
@@ -207,9 +209,11 @@ def report_barge_in(mic, spk, clips, said, record_origin: float) -> None:
                 warning = coach_sound_from(spk, last_end + 0.05)
                 pain.append((warning - last_end if warning is not None else None, done[0][0] + 1))
     n = len(commands)
+    wrong = [(words, acted["command"]) for words, _, _, acted in said
+             if acted and acted["command"] != command_in(words).value]
     print(f"commands said while the coach talks: {n}; acted on at the first try: {first_try} ({first_try / max(n, 1):.2f}); "
           f"within {TRIES} tries: {len(acted_at)} ({len(acted_at) / max(n, 1):.2f}), "
-          f"tries needed: {dict(sorted(Counter(acted_at).items()))}")
+          f"tries needed: {dict(sorted(Counter(acted_at).items()))}; taken as another command: {len(wrong)} {wrong}")
     if latencies:
         p50, p95 = np.percentile(latencies, [50, 95])
         print(f"barge-in, end of the user's first word to lasting silence at the speaker: p50 {1000 * p50:.0f} ms, "
