@@ -2,8 +2,8 @@
 recordings made by `bench/handsfree.py --ears DIR` through the command recognizer and prints, over
 the first tries (each said while the coach talked), the right command's highest probability and
 how many would be taken (as the recognizer decides: past its bar, above every other command, pain
-first), with the audio before
-each utterance as heard and as silence (CommandRecognizer.silence_before_speech, which the
+first) and how many would be taken as another command, with the audio before each utterance as
+heard and as silence (CommandRecognizer.silence_before_speech, which the
 session sets on this ear while the coach talks).
 
 The replay is the session's recognizer on the same audio, so it tells why a first try failed
@@ -50,8 +50,9 @@ def verdicts(samples: np.ndarray, silence_before_speech: bool) -> list[tuple[flo
     return decided
 
 
-def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, float, bool]]:
-    """(words, the right command's highest probability, whether it would be taken) of each first try."""
+def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, float, bool, bool]]:
+    """(words, the right command's highest probability, whether it would be taken, whether another
+    command would be) of each first try."""
     samples = read_audio(str(folder / "echo-free.wav")).samples
     decided = verdicts(samples, silence_before_speech)
     classes = CommandRecognizer().classes
@@ -63,8 +64,8 @@ def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, fl
         right = classes.index(command.value)
         near = [best for at, best in decided if said["start"] - BEFORE_WORDS < at < said["end"] + AFTER_WORDS]
         probability = max((best[right] for best in near), default=0.0)
-        taken = any(command_past_its_bar(best, classes) is command for best in near)
-        tries.append((said["words"], float(probability), taken))
+        heard = {command_past_its_bar(best, classes) for best in near} - {None}
+        tries.append((said["words"], float(probability), command in heard, bool(heard - {command})))
     return tries
 
 
@@ -75,11 +76,12 @@ def main() -> None:
     for silence in (False, True):
         tries = [t for folder in args.folders for t in first_tries(folder, silence)]
         by_words = {}
-        for words, probability, _ in tries:
+        for words, probability, *_ in tries:
             by_words.setdefault(words, []).append(probability)
         print(f"{'silence' if silence else 'as heard'} before speech: {len(tries)} first tries, the right "
-              f"command's probability {np.mean([p for _, p, _ in tries]):.2f} on average, "
-              f"{sum(taken for *_, taken in tries)} would be taken; by words: "
+              f"command's probability {np.mean([p for _, p, *_ in tries]):.2f} on average, "
+              f"{sum(taken for _, _, taken, _ in tries)} would be taken, {sum(w for *_, w in tries)} "
+              f"taken as another command; by words: "
               + ", ".join(f"{words} {np.mean(p):.2f}" for words, p in sorted(by_words.items())))
 
 
