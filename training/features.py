@@ -4,11 +4,15 @@ A scene is a clip placed in 1.5-2.5 s of background (so the classifier has its f
 the words), then a room (a synthetic impulse response: direct sound plus exponentially decaying
 reverberation, RT60 0.15-0.9 s, at a distance), then noise at 0-25 dB SNR (white, pink, brown,
 babble of other clips, or one other voice, as the coach's own voice would leak in), then a random
-level (-30 to -1 dBFS peak). Labels per embedding: a command's class where the embedding's
+level (-30 to -1 dBFS peak). With --over-the-coach SHARE, that share of the later scenes is
+heard as the echo canceller lets through words said while the coach talks: their first 40-250 ms
+almost gone, the next 100-400 ms weaker (over_the_coach). The shipped model is built without
+(training/README.md says what it did). Labels per embedding: a command's class where the embedding's
 window ends within POSITIVE of the end of the phrase; -1 (not trained on) where the phrase is half
 heard or just heard; "other" everywhere else and in all of ordinary speech.
 
 Run: .venv/bin/python -m training.features [--clips CLIPS.npz...] [--views 3] [--seed 11] [--noisy 0.8]
+     [--over-the-coach 0.3]
 """
 
 from __future__ import annotations
@@ -54,9 +58,11 @@ def room_response(rng: np.random.Generator) -> np.ndarray:
 
 
 class Scenes:
-    def __init__(self, clips: dict, rng: np.random.Generator, noisy: float = 0.8):
+    def __init__(self, clips: dict, rng: np.random.Generator, noisy: float = 0.8, over_the_coach: float = 0.0):
         self.noisy = noisy
         """The share of scenes (after the clean first) that have noise added."""
+        self.over_the_coach = over_the_coach
+        """The share of scenes (after the clean first) said over the coach."""
         self.samples, self.labels = clips["samples"], clips["labels"]
         self.starts = np.concatenate([[0], np.cumsum(clips["lengths"])])
         self.others = np.nonzero(self.labels == 0)[0]
@@ -85,6 +91,8 @@ class Scenes:
         audio = np.concatenate([np.zeros(lead), speech, np.zeros(tail)])
         if not clean and self.rng.random() < 0.6:
             audio = fftconvolve(audio, room_response(self.rng))[: len(audio)]
+        if not clean and self.over_the_coach and self.rng.random() < self.over_the_coach:
+            audio = over_the_coach(audio, lead, self.rng)
         speech_rms = np.sqrt(np.mean(audio[lead:lead + len(speech)] ** 2)) + 1e-9
         floor = speech_rms * 10 ** (-self.rng.uniform(45, 70) / 20)
         if self.rng.random() < 0.7:  # a microphone's own hiss; otherwise digital silence, as in a file
@@ -95,6 +103,17 @@ class Scenes:
         peak = 32767 * 10 ** (-self.rng.uniform(1, 30) / 20)
         audio *= peak / (np.abs(audio).max() + 1e-9)
         return audio.astype(np.int16), lead, lead + len(speech)
+
+
+def over_the_coach(audio: np.ndarray, start: int, rng: np.random.Generator) -> np.ndarray:
+    """Words from sample `start` as the echo canceller passes them when they begin over the coach:
+    it takes a moment to tell the user's voice from the coach's, and until then suppresses both."""
+    gone, weak = int(RATE * rng.uniform(0.04, 0.25)), int(RATE * rng.uniform(0.1, 0.4))
+    decibels = np.zeros(len(audio))
+    decibels[start:start + gone] = rng.uniform(-45, -20)
+    rising = decibels[start + gone:start + gone + weak]
+    rising[:] = np.linspace(rng.uniform(-15, -3), 0, weak)[:len(rising)]
+    return audio * 10 ** (decibels / 20)
 
 
 def labels_for(count: int, label: int, start: int, end: int) -> np.ndarray:
@@ -116,9 +135,9 @@ def load_clips(paths: list[Path]) -> dict:
 
 def embed_part(args: tuple) -> tuple:
     """Embeddings, labels and clip numbers of the scenes of every `parts`-th clip, from `part`."""
-    clips_paths, part, parts, views, seed, noisy = args
+    clips_paths, part, parts, views, seed, noisy, over_the_coach = args
     clips = load_clips(clips_paths)
-    scenes, model = Scenes(clips, np.random.default_rng([seed, part]), noisy), SpeechEmbedding()
+    scenes, model = Scenes(clips, np.random.default_rng([seed, part]), noisy, over_the_coach), SpeechEmbedding()
     embeddings, labels, clip_of = [], [], []
     for index in range(part, len(clips["labels"]), parts):
         for view in range(views):
@@ -140,11 +159,13 @@ def main() -> None:
     parser.add_argument("--views", type=int, default=3, help="scenes per clip; the first is clean")
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--noisy", type=float, default=0.8, help="share of the later scenes with noise added")
+    parser.add_argument("--over-the-coach", type=float, default=0.0,
+                        help="share of the later scenes said over the coach (the shipped model: none)")
     args = parser.parse_args()
     parts = 2
     with ProcessPoolExecutor(max_workers=parts) as pool:
-        results = list(pool.map(embed_part, [(args.clips, part, parts, args.views, args.seed, args.noisy)
-                                                  for part in range(parts)]))
+        results = list(pool.map(embed_part, [(args.clips, part, parts, args.views, args.seed, args.noisy,
+                                               args.over_the_coach) for part in range(parts)]))
     embeddings = [e for r in results for e in r[0]]
     labels = [x for r in results for x in r[1]]
     clip_of = [x for r in results for x in r[2]]
