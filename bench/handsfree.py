@@ -4,8 +4,8 @@ eSpeak NG) speaking commands while the coach talks.
 
 Prints, over --trials commands said over the coach's speech (said again, as people do, when not
 acted on within 1.5 s; at most three times):
-- heard while the coach speaks: share acted on at the first try, and within three, and the tries
-  taken as another command than the one said;
+- heard while the coach speaks: share taken as the command said at the first try, and within
+  three, and the tries taken as another command;
 - barge-in: end of the user's first word to lasting silence at the speaker (the speaker's monitor
   and the microphone are recorded together and aligned on a click played into both); negative means the
   coach was already quiet (it falls silent when the user starts speaking);
@@ -126,7 +126,7 @@ def barge_in(pulse: PulseServer, folder: Path, trials: int, extra: list[str], ea
             if acted and acted["command"] in ("pause", "pain"):  # wait for the question, then carry on
                 log.wait_for(lambda e: e["event"] == "state" and e["state"] in ("paused", "pain"), 5, after=acted["t"])
                 log.wait_for(lambda e: e["event"] == "cue_end" and "resume" in e["text"], 90, after=acted["t"])
-                say_until_acted(user, log, "resume", [])
+                resume(user, log)
             time.sleep(2.5)
         if process.poll() is None:
             process.communicate("q\n", timeout=120)
@@ -169,6 +169,14 @@ def mark_both(pulse: PulseServer, folder: Path) -> None:
         pulse.pactl("unload-module", module)
 
 
+def resume(user: ScriptedUser, log) -> None:
+    """Say resume until it is taken: a word taken for another command leaves the session waiting."""
+    for _ in range(TRIES):
+        acted = say_until_acted(user, log, "resume", [])
+        if acted is None or acted["command"] == "resume":
+            return
+
+
 def say_until_acted(user: ScriptedUser, log, words: str, said: list) -> dict | None:
     """Say `words` until the coach acts (at most TRIES times, each answer awaited ANSWER_WITHIN)."""
     ends = word_end(read_audio(str(user.clip(words))).samples)
@@ -200,7 +208,7 @@ def report_barge_in(mic, spk, clips, said, record_origin: float) -> None:
             if quiet is not None:
                 latencies.append(quiet - end)
         tries = said[i:commands[n + 1] if n + 1 < len(commands) else len(said)]
-        done = [(attempt, s, a) for _, attempt, s, a in tries if a]
+        done = [(attempt, s, a) for _, attempt, s, a in tries if a and a["command"] == command_in(words).value]
         first_try += bool(done and done[0][0] == 0)
         if done:
             acted_at.append(done[0][0] + 1)

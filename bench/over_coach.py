@@ -1,9 +1,9 @@
 """Commands said over the coach, as the echo-cancelled ear heard them in whole sessions: replays
 recordings made by `bench/handsfree.py --ears DIR` through the command recognizer and prints, over
 the first tries (each said while the coach talked), the right command's highest probability and
-how many would be taken (as the recognizer decides: past its bar, above every other command, pain
-first) and how many would be taken as another command, with the audio before each utterance as
-heard and as silence (CommandRecognizer.silence_before_speech, which the
+how many would be taken (the first command decided around the words, as the recognizer decides:
+past its bar, above every other command, pain first) and how many as another command, with the
+audio before each utterance as heard and as silence (CommandRecognizer.silence_before_speech, which the
 session sets on this ear while the coach talks).
 
 The replay is the session's recognizer on the same audio, so it tells why a first try failed
@@ -64,8 +64,8 @@ def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, fl
         right = classes.index(command.value)
         near = [best for at, best in decided if said["start"] - BEFORE_WORDS < at < said["end"] + AFTER_WORDS]
         probability = max((best[right] for best in near), default=0.0)
-        heard = {command_past_its_bar(best, classes) for best in near} - {None}
-        tries.append((said["words"], float(probability), command in heard, bool(heard - {command})))
+        heard = next((c for c in (command_past_its_bar(best, classes) for best in near) if c), None)
+        tries.append((said["words"], float(probability), heard is command, heard not in (None, command)))
     return tries
 
 

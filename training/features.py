@@ -6,8 +6,8 @@ reverberation, RT60 0.15-0.9 s, at a distance), then noise at 0-25 dB SNR (white
 babble of other clips, or one other voice, as the coach's own voice would leak in), then a random
 level (-30 to -1 dBFS peak). With --over-the-coach SHARE, that share of the later scenes is
 heard as the echo canceller lets through words said while the coach talks: their first 40-250 ms
-almost gone, the next 100-400 ms weaker (over_the_coach). The shipped model is built without
-(training/README.md says what it did). Labels per embedding: a command's class where the embedding's
+20-45 dB down, the next 100-400 ms 3-15 dB down and rising (over_the_coach). The shipped model
+is built without (training/README.md says what it did). Labels per embedding: a command's class where the embedding's
 window ends within POSITIVE of the end of the phrase; -1 (not trained on) where the phrase is half
 heard or just heard; "other" everywhere else and in all of ordinary speech.
 
@@ -58,10 +58,10 @@ def room_response(rng: np.random.Generator) -> np.ndarray:
 
 
 class Scenes:
-    def __init__(self, clips: dict, rng: np.random.Generator, noisy: float = 0.8, over_the_coach: float = 0.0):
+    def __init__(self, clips: dict, rng: np.random.Generator, noisy: float = 0.8, over_coach_share: float = 0.0):
         self.noisy = noisy
         """The share of scenes (after the clean first) that have noise added."""
-        self.over_the_coach = over_the_coach
+        self.over_coach_share = over_coach_share
         """The share of scenes (after the clean first) said over the coach."""
         self.samples, self.labels = clips["samples"], clips["labels"]
         self.starts = np.concatenate([[0], np.cumsum(clips["lengths"])])
@@ -91,7 +91,7 @@ class Scenes:
         audio = np.concatenate([np.zeros(lead), speech, np.zeros(tail)])
         if not clean and self.rng.random() < 0.6:
             audio = fftconvolve(audio, room_response(self.rng))[: len(audio)]
-        if not clean and self.over_the_coach and self.rng.random() < self.over_the_coach:
+        if not clean and self.over_coach_share and self.rng.random() < self.over_coach_share:
             audio = over_the_coach(audio, lead, self.rng)
         speech_rms = np.sqrt(np.mean(audio[lead:lead + len(speech)] ** 2)) + 1e-9
         floor = speech_rms * 10 ** (-self.rng.uniform(45, 70) / 20)
@@ -135,9 +135,9 @@ def load_clips(paths: list[Path]) -> dict:
 
 def embed_part(args: tuple) -> tuple:
     """Embeddings, labels and clip numbers of the scenes of every `parts`-th clip, from `part`."""
-    clips_paths, part, parts, views, seed, noisy, over_the_coach = args
+    clips_paths, part, parts, views, seed, noisy, over_coach_share = args
     clips = load_clips(clips_paths)
-    scenes, model = Scenes(clips, np.random.default_rng([seed, part]), noisy, over_the_coach), SpeechEmbedding()
+    scenes, model = Scenes(clips, np.random.default_rng([seed, part]), noisy, over_coach_share), SpeechEmbedding()
     embeddings, labels, clip_of = [], [], []
     for index in range(part, len(clips["labels"]), parts):
         for view in range(views):
