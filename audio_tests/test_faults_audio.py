@@ -99,7 +99,7 @@ main()
 
 def test_a_hands_free_session_runs_with_no_network_and_opens_no_internet_socket(server, tmp_path, speech_cache):
     user = ScriptedUser(server, tmp_path)
-    user.clip("stop now")
+    user.clip("end session")  # said over the coach: "stop now" loses its start there (test_hands_free.py)
     connects = tmp_path / "connects.txt"
     log_path = tmp_path / "session.jsonl"
     process = subprocess.Popen(
@@ -113,8 +113,10 @@ def test_a_hands_free_session_runs_with_no_network_and_opens_no_internet_socket(
     try:
         assert log.wait_for(lambda e: e["event"] == "cue_end", 120), "the session did not start"
         for _ in range(5):
-            said = user.say("stop now", log)
-            if log.wait_for(lambda e: e["event"] == "command", 2, after=said.start):
+            said = user.say("end session", log)
+            heard = log.wait_for(lambda e: e["event"] == "command", 2, after=said.start)
+            if heard:
+                assert heard["command"] == "stop", heard
                 break
         out, err = process.communicate(timeout=60)
     finally:
