@@ -173,8 +173,13 @@ def resume(user: ScriptedUser, log) -> None:
     """Say resume until it is taken: a word taken for another command leaves the session waiting."""
     for _ in range(TRIES):
         acted = say_until_acted(user, log, "resume", [])
-        if acted is None or acted["command"] == "resume":
+        if acted is None or taken_as_said("resume", acted):
             return
+
+
+def taken_as_said(words: str, acted: dict | None) -> bool:
+    """Whether the coach acted on `words` as the command they say."""
+    return acted is not None and acted["command"] == command_in(words).value
 
 
 def say_until_acted(user: ScriptedUser, log, words: str, said: list) -> dict | None:
@@ -208,7 +213,7 @@ def report_barge_in(mic, spk, clips, said, record_origin: float) -> None:
             if quiet is not None:
                 latencies.append(quiet - end)
         tries = said[i:commands[n + 1] if n + 1 < len(commands) else len(said)]
-        done = [(attempt, s, a) for _, attempt, s, a in tries if a and a["command"] == command_in(words).value]
+        done = [(attempt, s, a) for _, attempt, s, a in tries if taken_as_said(words, a)]
         first_try += bool(done and done[0][0] == 0)
         if done:
             acted_at.append(done[0][0] + 1)
@@ -218,7 +223,7 @@ def report_barge_in(mic, spk, clips, said, record_origin: float) -> None:
                 pain.append((warning - last_end if warning is not None else None, done[0][0] + 1))
     n = len(commands)
     wrong = [(words, acted["command"]) for words, _, _, acted in said
-             if acted and acted["command"] != command_in(words).value]
+             if acted and not taken_as_said(words, acted)]
     print(f"commands said while the coach talks: {n}; acted on at the first try: {first_try} ({first_try / max(n, 1):.2f}); "
           f"within {TRIES} tries: {len(acted_at)} ({len(acted_at) / max(n, 1):.2f}), "
           f"tries needed: {dict(sorted(Counter(acted_at).items()))}; taken as another command: {len(wrong)} {wrong}")

@@ -29,6 +29,7 @@ from coach.audio.chunk import RATE  # noqa: E402
 from coach.audio.recognizer import CommandRecognizer, command_past_its_bar  # noqa: E402
 from coach.audio.voice import ECHO_RESIDUAL_LEVEL  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
+from coach.events import Command  # noqa: E402
 from coach.phrases import command_in  # noqa: E402
 
 CHUNK = 320
@@ -50,9 +51,9 @@ def verdicts(samples: np.ndarray, silence_before_speech: bool) -> list[tuple[flo
     return decided
 
 
-def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, float, bool, bool]]:
-    """(words, the right command's highest probability, whether it would be taken, whether another
-    command would be) of each first try."""
+def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, float, Command | None]]:
+    """(words, the right command's highest probability, the command that would be taken) of each
+    first try."""
     samples = read_audio(str(folder / "echo-free.wav")).samples
     decided = verdicts(samples, silence_before_speech)
     classes = CommandRecognizer().classes
@@ -65,7 +66,7 @@ def first_tries(folder: Path, silence_before_speech: bool) -> list[tuple[str, fl
         near = [best for at, best in decided if said["start"] - BEFORE_WORDS < at < said["end"] + AFTER_WORDS]
         probability = max((best[right] for best in near), default=0.0)
         heard = next((c for c in (command_past_its_bar(best, classes) for best in near) if c), None)
-        tries.append((said["words"], float(probability), heard is command, heard not in (None, command)))
+        tries.append((said["words"], float(probability), heard))
     return tries
 
 
@@ -76,12 +77,13 @@ def main() -> None:
     for silence in (False, True):
         tries = [t for folder in args.folders for t in first_tries(folder, silence)]
         by_words = {}
-        for words, probability, *_ in tries:
+        for words, probability, _ in tries:
             by_words.setdefault(words, []).append(probability)
+        taken = [heard for words, _, heard in tries if heard is command_in(words)]
+        wrong = [heard for words, _, heard in tries if heard not in (None, command_in(words))]
         print(f"{'silence' if silence else 'as heard'} before speech: {len(tries)} first tries, the right "
-              f"command's probability {np.mean([p for _, p, *_ in tries]):.2f} on average, "
-              f"{sum(taken for _, _, taken, _ in tries)} would be taken, {sum(w for *_, w in tries)} "
-              f"taken as another command; by words: "
+              f"command's probability {np.mean([p for _, p, _ in tries]):.2f} on average, "
+              f"{len(taken)} would be taken, {len(wrong)} taken as another command; by words: "
               + ", ".join(f"{words} {np.mean(p):.2f}" for words, p in sorted(by_words.items())))
 
 
