@@ -33,9 +33,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from coach.audio.classifier import CommandModel  # noqa: E402
-from coach.audio.recognizer import THRESHOLDS, CommandRecognizer, detect_in  # noqa: E402
+from coach.audio.recognizer import THRESHOLDS, CommandRecognizer, close_call, confirmed, detect_in  # noqa: E402
 from coach.audio.sphinx import CMN_INIT, SphinxRecognizer  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
+from coach.audio.whisper import Transcriber, WhisperRecognizer, hint  # noqa: E402
 from coach.events import Command  # noqa: E402
 from coach.phrases import CARRIER_WORDS, COMMANDS, PHRASES, command_in  # noqa: E402
 
@@ -68,16 +69,20 @@ def closed_set_recognizer() -> SphinxRecognizer:
 
 
 def coach_detections(rows: list[dict], recognizer, verdicts: dict | None = None) -> tuple[dict, float]:
-    """Each file's detections as (command, time); with `verdicts`, also each utterance's scores per file."""
-    found, cpu = {}, 0.0
+    """Each file's detections as (command, time); with `verdicts`, also each utterance's scores per
+    file, with Whisper's transcript wherever a command scored enough to be a close call at some bar."""
+    found, cpu, second = {}, 0.0, Transcriber(hint(COMMANDS))
     for row in rows:
         samples = read_audio(CORPUS / row["file"]).samples
+        decided = []
         if verdicts is not None:
-            verdicts[row["file"]] = []
-            recognizer.verdicts = lambda t, best, file=row["file"]: verdicts[file].append((t, best.copy()))
+            recognizer.verdicts = lambda t, best: decided.append((t, best.copy(), recognizer.utterance()))
         started = time.process_time()
         found[row["file"]] = [(h.command.value, h.time) for h in detect_in(samples, recognizer)]
         cpu += time.process_time() - started
+        if verdicts is not None:  # transcribed outside the timing: the recognizer only asks on close calls
+            verdicts[row["file"]] = [(t, best, second(audio) if close_call(best) else None)
+                                     for t, best, audio in decided]
     return found, cpu
 
 
@@ -88,21 +93,25 @@ def scored_commands() -> list[Command]:
 
 
 def replayed(verdicts: dict, scale: float, second: dict | None = None, confirm_from: float | None = None,
-             veto_below: float = 0.0) -> dict:
-    """Detections the recognizer's rule would make with every threshold multiplied by `scale`; with
-    `second` (PocketSphinx's detections), that rule with PocketSphinx as a second opinion: a command
+             veto_below: float = 0.0, whisper: bool = True) -> dict:
+    """Detections the recognizer's rule would make with every threshold multiplied by `scale`
+    (Whisper's second opinion on close calls included unless `whisper` is False); with `second`
+    (PocketSphinx's detections), that rule with PocketSphinx as a second opinion: a command
     under its threshold is taken if PocketSphinx heard it too and the classifier gives it at least
     `confirm_from`; a command over it but under `veto_below` is taken only if PocketSphinx heard it."""
     commands = scored_commands()
+    classes = ("other", *(c.value for c in commands))
     limits = np.array([min(0.999, THRESHOLDS[c] * scale) for c in commands])
     pain = commands.index(Command.PAIN)
     found = {}
     for file, decided in verdicts.items():
         found[file] = []
-        for t, best in decided:
+        for t, best, written in decided:
             scores = best[1:]
             index = pain if scores[pain] >= limits[pain] else int(np.argmax(scores))
             taken = commands[index] if scores[index] >= limits[index] else None
+            if taken is None and whisper and written is not None:
+                taken = confirmed(best, classes, written)
             if second is not None:
                 other = _heard_at(second[file], t)
                 if taken and scores[index] < veto_below and other is not taken:
@@ -274,6 +283,8 @@ def main() -> None:
     parser.add_argument("--no-peer", action="store_true", help="Skip SpeechRecognition (it takes minutes).")
     parser.add_argument("--pocketsphinx", action="store_true",
                         help="Also run coach's previous recognizer, either of the two, and it as a second opinion.")
+    parser.add_argument("--whisper", action="store_true",
+                        help="Also run Whisper tiny.en alone over each short utterance.")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="bench/corpus.py's output (--out)")
     args = parser.parse_args()
     CORPUS = args.corpus
@@ -284,10 +295,13 @@ def main() -> None:
           f"{hours * 60:.1f} min of ordinary speech\n")
     verdicts: dict = {}
     found, coach_cpu = coach_detections(rows, CommandRecognizer(), verdicts)
-    show("coach (speech embedding + command classifier over endpointed utterances)", score(rows, found, coach_cpu))
+    show("coach (speech embedding + command classifier over endpointed utterances, Whisper tiny.en on close calls)",
+         score(rows, found, coach_cpu))
     curve(rows, verdicts)
     if args.by:
         show_by(rows, found)
+    show("\nthe classifier alone (no second opinion)", score(rows, replayed(verdicts, 1.0, whisper=False), 0.0))
+    curve(rows, verdicts, whisper=False)
     if args.pocketsphinx:
         old, cpu = coach_detections(rows, SphinxRecognizer())
         show("\nPocketSphinx, endpointed utterances against competing words (coach's previous recognizer)",
@@ -298,6 +312,11 @@ def main() -> None:
             show(f"\nthe classifier, with PocketSphinx as a second opinion that {name}",
                  score(rows, replayed(verdicts, 1.0, old, **rule), coach_cpu + cpu))
             curve(rows, verdicts, second=old, **rule)
+    if args.whisper:
+        written, cpu = coach_detections(rows, WhisperRecognizer())
+        show("\nWhisper tiny.en alone, each endpointed utterance written down", score(rows, written, cpu))
+        if args.by:
+            show_by(rows, written)
     if args.ceiling:
         closed, cpu = coach_detections(rows, closed_set_recognizer())
         show("\nceiling: the same, hearing only commands (no rejection at all)", score(rows, closed, cpu))

