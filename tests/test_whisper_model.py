@@ -41,3 +41,9 @@ def test_ratings_written_as_digits_or_words_are_read():
 
 def test_the_hint_names_every_phrase():
     assert hint(COMMANDS).startswith("Pause. Wait. Resume.") and "I'm in pain." in hint(COMMANDS)
+
+
+def test_whispers_repeats_of_a_short_utterance_count_once():
+    assert meaning_in("Please resume. Please resume. Please resume. Please", COMMANDS) is Command.RESUME
+    assert meaning_in("Can you go back? Can you go back?", COMMANDS) is Command.BACK
+    assert meaning_in("Stop. Stop, please.", COMMANDS) is Command.STOP

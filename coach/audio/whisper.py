@@ -15,6 +15,7 @@ audio consumed when it was made: nothing ahead of it has been seen.
 from __future__ import annotations
 
 import collections
+import re
 import functools
 from dataclasses import dataclass
 from typing import Callable
@@ -33,7 +34,7 @@ MAX_UTTERANCE_SECONDS = 2.0
 # Whisper was trained on 30 s windows; the utterance is padded with silence to this many 10 ms
 # frames (shorter is faster, and under 10 s it repeats words and cuts them: measured below).
 PADDED_FRAMES = 1000
-MAX_TOKENS = 24
+MAX_TOKENS = 16
 
 
 @functools.cache
@@ -162,11 +163,22 @@ class WhisperRecognizer:
 def meaning_in(text: str, vocabulary: Vocabulary):
     """What a transcript means to a vocabulary, or None: also None when too many other words are
     around it ("lie on your back")."""
-    said = text.lower().replace("-", " ").translate(_PUNCTUATION).split()
+    said = _once(text).lower().replace("-", " ").translate(_PUNCTUATION).split()
     words = " ".join(_DIGITS.get(word, word) for word in said)
     if vocabulary.around(words) > vocabulary.max_around:
         return None
     return vocabulary.meaning(words)
+
+
+def _once(text: str) -> str:
+    """The transcript with Whisper's repeats dropped: given a short utterance, it may write "Please
+    resume. Please resume. Please" until it runs out of tokens."""
+    kept: list[str] = []
+    for sentence in _SENTENCE_END.split(text.strip()):
+        bare = sentence.lower().strip(".!?, ")
+        if not kept or (bare != kept[-1] and not kept[-1].startswith(bare)):
+            kept.append(bare)
+    return " ".join(kept)
 
 
 def hint(vocabulary: Vocabulary) -> str:
@@ -175,6 +187,7 @@ def hint(vocabulary: Vocabulary) -> str:
     return " ".join(f"{phrase.capitalize()}." for phrase in vocabulary.phrases)
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 _PUNCTUATION = str.maketrans("", "", ".,!?;:\"")
 # Whisper writes numbers as digits ("about a 6"); the vocabularies know them as words.
 _DIGITS = {str(number): word for number, word in enumerate(NUMBER_WORDS)}
