@@ -2,7 +2,8 @@
 
 flite's slt and awb are voices of the held-out split: neither was used to train or tune the model.
 What it hears of them is what the README says: the forms of two syllables and more are heard,
-one-syllable words alone ("pause", "stop") are sometimes missed, never taken for another command.
+one-syllable words alone ("pause", "stop") are sometimes missed, never taken for another command;
+Whisper's second opinion on close calls hears most of those in a quiet room.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import pytest
 
 from coach.audio.clip import Clip
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
-from coach.audio.recognizer import CommandRecognizer, detect_in
+from coach.audio.recognizer import CONFIRM_FROM, THRESHOLDS, CommandRecognizer, detect_in
 from coach.audio.voice import ECHO_RESIDUAL_LEVEL
 from coach.events import Command
 
@@ -81,7 +82,21 @@ def test_a_one_syllable_command_alone_is_heard_or_missed_never_mistaken(recogniz
     heard = {(text, voice): [h.command for h in detect_in(spoken(text, voice), recognizer)]
              for text in ONE_SYLLABLE for voice in VOICES}
     assert all(found in ([], [ONE_SYLLABLE[text]]) for (text, _), found in heard.items()), heard
-    assert sum(found != [] for found in heard.values()) >= 3, heard  # 4 of 8 when this was written
+    assert sum(found != [] for found in heard.values()) >= 6, heard  # 7 of 8 when this was written
+
+
+@pytest.mark.parametrize("text", ["pause", "back", "stop"])
+def test_a_close_call_is_heard_when_whisper_writes_the_command(recognizer, text):
+    """slt's lone "pause", "back" and "stop" are close calls for the classifier (0.14-0.28 against
+    its bar of 0.49): Whisper's transcript makes them heard."""
+    scores = []
+    recognizer.verdicts = lambda at, best: scores.append(best[recognizer.classes.index(text)])
+    try:
+        heard = [h.command for h in detect_in(spoken(text, "slt"), recognizer)]
+    finally:
+        recognizer.verdicts = None
+    assert len(scores) == 1 and CONFIRM_FROM <= scores[0] < THRESHOLDS[Command(text)], scores
+    assert heard == [Command(text)]
 
 
 def test_most_commands_are_heard_in_pink_noise_at_10_db(recognizer):
