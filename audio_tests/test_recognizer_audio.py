@@ -95,7 +95,7 @@ def test_a_close_call_is_heard_when_whisper_writes_the_command(recognizer, text)
         heard = [h.command for h in detect_in(spoken(text, "slt"), recognizer)]
     finally:
         recognizer.verdicts = None
-    assert len(scores) == 1 and CONFIRM_FROM <= scores[0] < THRESHOLDS[Command(text)], scores
+    assert len(scores) == 1 and CONFIRM_FROM[Command(text)] <= scores[0] < THRESHOLDS[Command(text)], scores
     assert heard == [Command(text)]
 
 

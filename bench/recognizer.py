@@ -81,7 +81,7 @@ def coach_detections(rows: list[dict], recognizer, verdicts: dict | None = None)
         found[row["file"]] = [(h.command.value, h.time) for h in detect_in(samples, recognizer)]
         cpu += time.process_time() - started
         if verdicts is not None:  # transcribed outside the timing: the recognizer only asks on close calls
-            verdicts[row["file"]] = [(t, best, second(audio) if close_call(best) else None)
+            verdicts[row["file"]] = [(t, best, second(audio) if close_call(best, recognizer.classes) else None)
                                      for t, best, audio in decided]
     return found, cpu
 
@@ -231,7 +231,7 @@ def show(name: str, result: dict) -> None:
           f"  substitutions {result['substitutions']}, false alarms {result['false_alarms_per_hour']:.0f} per hour"
           f" of ordinary speech{_said_split(result)}\n"
           f"  latency after the command word: {latency}\n"
-          f"  real-time factor {result['rtf']:.3f}")
+          f"  real-time factor {result['rtf']:.3f}" if result["rtf"] else "  (replayed: no time measured)")
 
 
 def show_by(rows: list[dict], found: dict) -> None:
