@@ -284,7 +284,7 @@ def main() -> None:
     parser.add_argument("--pocketsphinx", action="store_true",
                         help="Also run coach's previous recognizer, either of the two, and it as a second opinion.")
     parser.add_argument("--whisper", action="store_true",
-                        help="Also run Whisper tiny.en alone over each short utterance.")
+                        help="Also run Whisper tiny.en alone over each short utterance (told what to expect).")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="bench/corpus.py's output (--out)")
     args = parser.parse_args()
     CORPUS = args.corpus
@@ -313,7 +313,7 @@ def main() -> None:
                  score(rows, replayed(verdicts, 1.0, old, **rule), coach_cpu + cpu))
             curve(rows, verdicts, second=old, **rule)
     if args.whisper:
-        written, cpu = coach_detections(rows, WhisperRecognizer())
+        written, cpu = coach_detections(rows, WhisperRecognizer(transcriber=Transcriber(hint(COMMANDS))))
         show("\nWhisper tiny.en alone, each endpointed utterance written down", score(rows, written, cpu))
         if args.by:
             show_by(rows, written)

@@ -22,7 +22,8 @@ A close call (no command past its bar, one at its CONFIRM_FROM or more) gets a s
 tiny.en (whisper.py), trained on far more voices than the classifier, writes the utterance down,
 and the command is heard if Whisper wrote that command, sure enough of its words.
 
-PocketSphinx (sphinx.py) still hears the spoken pain ratings: the classifier knows no numbers.
+The classifier knows no numbers: spoken pain ratings and menu choices are written down by
+Whisper alone (whisper.py; recognizer_for).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
 from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, whole_frames
 from coach.audio.personal import PersonalVoice
-from coach.audio.whisper import PRE_ROLL_SECONDS, Transcriber, Transcript, hint, meaning_in
+from coach.audio.whisper import PRE_ROLL_SECONDS, Transcriber, Transcript, WhisperRecognizer, hint, meaning_in
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Utterance
@@ -272,9 +273,7 @@ def detect_in(samples: np.ndarray, recognizer, chunk: int = 1024) -> list[Heard]
 
 def recognizer_for(vocabulary: Vocabulary, personal: PersonalVoice | None = None):
     """The recognizer that hears this vocabulary: the classifier for commands (with your own voice's
-    takes, if learned), PocketSphinx for ratings."""
+    takes, if learned), Whisper for ratings and menu choices."""
     if vocabulary is COMMANDS:
         return CommandRecognizer(personal=personal)
-    from coach.audio.sphinx import SphinxRecognizer
-
-    return SphinxRecognizer(vocabulary)
+    return WhisperRecognizer(vocabulary)
