@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 from typing import Callable
 
+from coach.content import RATING_BEFORE, SAY_A_NUMBER
 from coach.events import Command
 
 PHRASES: dict[Command, tuple[str, ...]] = {
@@ -87,6 +88,8 @@ class Vocabulary:
     """Ordinary words that sound the same as a meaningful one ("to" and "two"): left out."""
     phrases: tuple[str, ...] = ()
     """What people say to mean something, in full ("go back"): Whisper's hint (whisper.py)."""
+    asked: str = ""
+    """What the coach asked before listening for it: Whisper hears the answer after it (whisper.py)."""
 
 
 # Priors chosen on the development split (bench/recognizer.py): pain is easier to hear, recall first.
@@ -101,7 +104,8 @@ COMMANDS = Vocabulary({w: PAIN_LOG10 if w in ("pain", "hurts", "ouch") else COMM
                       phrases=tuple(phrase for phrases in PHRASES.values() for phrase in phrases))
 # Around a rating: three ("six out of ten", "it's about a four").
 NUMBERS = Vocabulary({w: NUMBER_LOG10 for w in NUMBER_WORDS}, NUMBER_CARRIERS, number_in, words_around_number,
-                     max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"), phrases=NUMBER_WORDS)
+                     max_around=3, homophones=("to", "too", "for", "won", "ate", "tin"), phrases=NUMBER_WORDS,
+                     asked=f"{RATING_BEFORE} {SAY_A_NUMBER}")
 
 
 # Around a menu choice: "number two", "two please", "the bird dog one".

@@ -9,8 +9,9 @@ lone words and, told what to expect, writes commands into fragments of talk (ben
 tiny.en, MIT), run with CTranslate2 on one thread: nothing is downloaded.
 
 It hears spoken pain ratings and menu choices alone, and gives the command classifier a second
-opinion on close calls (recognizer.py), told there which phrases to expect (hint). Ratings are
-heard untold: told, it wrote numbers into answers that were none (bench/ratings.py).
+opinion on close calls (recognizer.py), told there which phrases to expect (hint). A rating is
+heard as the answer to the coach's question (Vocabulary.asked), not told the numbers to expect:
+told, it wrote numbers into answers that were none (bench/ratings.py).
 
 Whisper reads a whole utterance at once, so it runs after the utterance ends; utterances longer
 than MAX_UTTERANCE_SECONDS are talk and are not transcribed. The time of each detection is the
@@ -74,6 +75,7 @@ class Transcriber:
     """Writes down what a short stretch of 16 kHz speech says."""
 
     def __init__(self, prompt: str = "") -> None:
+        """`prompt`: text Whisper takes as said just before (its context)."""
         self._whisper, self._tokenizer, self._features = _model()
         previous = [self._tokenizer.sot_prev, *self._tokenizer.encode(" " + prompt)] if prompt else []
         self._prompt = previous + [*self._tokenizer.sot_sequence, self._tokenizer.no_timestamps]
@@ -99,7 +101,7 @@ class WhisperRecognizer:
 
     def __init__(self, vocabulary: Vocabulary = COMMANDS, transcriber: Transcriber | None = None) -> None:
         self._vocabulary = vocabulary
-        self._transcribe = transcriber or Transcriber()
+        self._transcribe = transcriber or Transcriber(vocabulary.asked)
         self.on_start: Callable[[], None] | None = None
         self.on_utterance: Callable[[Utterance, str], None] | None = None
         """Told (TALK, "") if an utterance ran too long for a command, or (OTHER, what was said) if
