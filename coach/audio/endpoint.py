@@ -99,3 +99,22 @@ class Endpointer:
             self.floor = min(level, self.floor * FLOOR_RISE)
         else:
             self.floor *= FLOOR_RISE ** 0.25  # a long loud stretch (steady noise) is slowly accepted
+
+
+class FedByFrames:
+    """A recognizer fed samples in any chunk size: it hears them in whole 10 ms frames (`_frame`),
+    keeping what is left over for the next chunk, and cuts utterances with its `_endpoint`."""
+
+    _endpoint: Endpointer
+    _partial: np.ndarray
+
+    @property
+    def endpointer(self) -> Endpointer:
+        return self._endpoint
+
+    def feed(self, samples: np.ndarray) -> list:
+        frames, self._partial = whole_frames(self._partial, samples)
+        return [heard for heard in map(self._frame, frames) if heard]
+
+    def _frame(self, frame: np.ndarray):
+        raise NotImplementedError

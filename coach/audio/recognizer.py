@@ -35,7 +35,7 @@ import numpy as np
 from coach.audio.chunk import RATE
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
-from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, FedByFrames
 from coach.audio.personal import PersonalVoice
 from coach.audio.whisper import PRE_ROLL_SECONDS, Transcriber, Transcript, WhisperRecognizer, hint, meaning_in
 from coach.events import Command, Heard
@@ -80,7 +80,7 @@ CONFIRM_FROM = {command: 0.1 for command in Command} | {Command.PAIN: 0.05}
 MIN_LOGPROB = -0.7
 
 
-class CommandRecognizer:
+class CommandRecognizer(FedByFrames):
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard."""
 
     decision_seconds = HANGOVER + DECIDE_AFTER_STEPS * STEP / RATE
@@ -135,14 +135,6 @@ class CommandRecognizer:
     def classes(self) -> tuple[str, ...]:
         """The classifier's classes, "other" first: what a personal voice is learned against."""
         return self._model.classes
-
-    @property
-    def endpointer(self) -> Endpointer:
-        return self._endpoint
-
-    def feed(self, samples: np.ndarray) -> list[Heard]:
-        frames, self._partial = whole_frames(self._partial, samples)
-        return [heard for heard in map(self._frame, frames) if heard]
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""

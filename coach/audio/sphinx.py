@@ -23,7 +23,7 @@ from typing import Callable
 import numpy as np
 
 from coach.audio.chunk import RATE
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, FedByFrames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
@@ -72,7 +72,7 @@ def _decoder(vocabulary: Vocabulary):
         return Decoder(lm=str(path), cmninit=CMN_INIT, loglevel="FATAL")
 
 
-class SphinxRecognizer:
+class SphinxRecognizer(FedByFrames):
     """Feed 16 kHz mono int16 samples in any chunk size; get back the commands heard (or, with
     the NUMBERS vocabulary, the ratings: Heard.command is then an int)."""
 
@@ -106,14 +106,6 @@ class SphinxRecognizer:
         self._utterance_frames = 0
         self.consumed = 0
         """Samples seen so far."""
-
-    @property
-    def endpointer(self) -> Endpointer:
-        return self._endpoint
-
-    def feed(self, samples: np.ndarray) -> list[Heard]:
-        frames, self._partial = whole_frames(self._partial, samples)
-        return [heard for heard in map(self._frame, frames) if heard]
 
     def finish(self) -> list[Heard]:
         """End of the stream: decide on an utterance still open."""

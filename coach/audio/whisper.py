@@ -29,7 +29,7 @@ from typing import Callable
 import numpy as np
 
 from coach.audio.chunk import RATE
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, whole_frames
+from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, FedByFrames
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, NUMBER_WORDS, Vocabulary
@@ -93,7 +93,7 @@ class Transcriber:
         return Transcript(text, result.scores[0], result.no_speech_prob)
 
 
-class WhisperRecognizer:
+class WhisperRecognizer(FedByFrames):
     """Feed 16 kHz mono int16 samples in any chunk size; get back what the vocabulary means in
     each short utterance (Heard.command: a Command, or an int for ratings)."""
 
@@ -117,14 +117,6 @@ class WhisperRecognizer:
         self._utterance: list[np.ndarray] | None = None
         self._partial = np.empty(0, np.int16)
         self.consumed = 0
-
-    @property
-    def endpointer(self) -> Endpointer:
-        return self._endpoint
-
-    def feed(self, samples: np.ndarray) -> list[Heard]:
-        frames, self._partial = whole_frames(self._partial, samples)
-        return [heard for heard in map(self._frame, frames) if heard]
 
     def finish(self) -> list[Heard]:
         return [h for h in [self._decide()] if h] if self._utterance is not None else []
