@@ -6,7 +6,8 @@ past its bar, above every other command, pain first) and how many as another com
 audio before each utterance as heard and as silence (CommandRecognizer.silence_before_speech, which the
 session sets on this ear while the coach talks).
 
-The replay is the session's recognizer on the same audio, so it tells why a first try failed
+The replay is the session's classifier and its bars on the same audio (not Whisper's second
+opinion on close calls), so it tells why a first try failed
 (heard poorly, or heard and then not taken by turn-taking) and measures a change to the
 recognizer on the very sound of the canceller's double talk, without running sessions again.
 

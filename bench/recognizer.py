@@ -70,7 +70,8 @@ def closed_set_recognizer() -> SphinxRecognizer:
 
 def coach_detections(rows: list[dict], recognizer, verdicts: dict | None = None) -> tuple[dict, float]:
     """Each file's detections as (command, time); with `verdicts`, also each utterance's scores per
-    file, with Whisper's transcript wherever a command scored enough to be a close call at some bar."""
+    file, with Whisper's transcript wherever a command got its CONFIRM_FROM (past its bar or not,
+    so that the curve can replay the rule at other bars)."""
     found, cpu, second = {}, 0.0, Transcriber(hint(COMMANDS))
     for row in rows:
         samples = read_audio(CORPUS / row["file"]).samples
@@ -231,7 +232,7 @@ def show(name: str, result: dict) -> None:
           f"  substitutions {result['substitutions']}, false alarms {result['false_alarms_per_hour']:.0f} per hour"
           f" of ordinary speech{_said_split(result)}\n"
           f"  latency after the command word: {latency}\n"
-          f"  real-time factor {result['rtf']:.3f}" if result["rtf"] else "  (replayed: no time measured)")
+          + (f"  real-time factor {result['rtf']:.3f}" if result["rtf"] else "  (replayed: no time measured)"))
 
 
 def show_by(rows: list[dict], found: dict) -> None:

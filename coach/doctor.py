@@ -127,15 +127,17 @@ def echo_canceller() -> Finding:
 
 def recognizer() -> Finding:
     from coach.audio.recognizer import CommandRecognizer, detect_in
+    from coach.audio.whisper import Transcriber
 
     try:
         heard = detect_in(np.zeros(16000, np.int16), CommandRecognizer())
+        Transcriber()(np.zeros(16000, np.int16))  # Whisper runs only on close calls: run it once here
     except Exception as error:  # a broken model file shows here in any of several ways
-        return Finding("recognizer", "fail", f"the command model does not load: {error}",
+        return Finding("recognizer", "fail", f"the command models do not load: {error}",
                        "reinstall coach: bash scripts/setup.sh")
     if heard:
         return Finding("recognizer", "fail", "heard a command in silence", "reinstall coach: bash scripts/setup.sh")
-    return ok("recognizer", "the command model loads and hears nothing in silence")
+    return ok("recognizer", "the command classifier and Whisper load and hear nothing in silence")
 
 
 def history(folder: Path) -> Finding:

@@ -93,7 +93,8 @@ class CommandRecognizer(FedByFrames):
         self._personal = personal
         """Your own voice's takes (personal.py), heard beside the model."""
         self._second = second or Transcriber(hint(COMMANDS))
-        # Enough audio for the classifier's window and for Whisper to hear a whole utterance.
+        # Enough audio for the classifier's window and for Whisper to hear a whole utterance, from its
+        # pre-roll to the decision (HANGOVER and DECIDE_AFTER_STEPS after it ended): 1 s covers those.
         utterance = round((PRE_ROLL_SECONDS + MAX_UTTERANCE_SECONDS + 1.0) * RATE)
         self._keep = max((self._model.context - 1) * STEP + WINDOW, utterance)
         self.on_start: Callable[[], None] | None = None

