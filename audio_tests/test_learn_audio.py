@@ -83,8 +83,9 @@ def test_learning_a_poorly_heard_voice_raises_its_recall(takes, other_utterances
     assert "Saved in" in done.stdout
     before = heard_right(other_utterances, data, "--no-personal")
     after = heard_right(other_utterances, data)
-    # When this was written: 22 of the 28 before, 28 after.
-    assert before <= len(other_utterances) - 4, before
+    # When this was written: 22 of the 28 before, 28 after; with Whisper's second opinion on the
+    # classifier's close calls, 25 before (slt's lone words are its close calls).
+    assert before <= len(other_utterances) - 3, before
     assert after >= len(other_utterances) - 1 and after > before, (before, after)
 
 
