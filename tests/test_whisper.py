@@ -62,17 +62,17 @@ def scores(**given: float) -> np.ndarray:
 def test_a_close_call_is_confirmed_only_by_the_command_whisper_wrote_surely_enough():
     sure, unsure = MIN_LOGPROB + 0.1, MIN_LOGPROB - 0.1
     close = scores(other=0.7, back=0.2, pause=0.15)
-    assert confirmed(close, CLASSES, Transcript("Go back.", sure, 0.0)) is Command.BACK
-    assert confirmed(close, CLASSES, Transcript("Go back.", unsure, 0.0)) is None
-    assert confirmed(close, CLASSES, Transcript("Next.", sure, 0.0)) is None  # the classifier gave next nothing
-    assert confirmed(close, CLASSES, Transcript("Lie on your back, then rest.", sure, 0.0)) is None
+    assert confirmed(close, CLASSES, Transcript("Go back.", sure)) is Command.BACK
+    assert confirmed(close, CLASSES, Transcript("Go back.", unsure)) is None
+    assert confirmed(close, CLASSES, Transcript("Next.", sure)) is None  # the classifier gave next nothing
+    assert confirmed(close, CLASSES, Transcript("Lie on your back, then rest.", sure)) is None
 
 
 def test_pain_is_confirmed_from_a_lower_score_than_the_other_commands():
     low = CONFIRM_FROM[Command.PAIN]
     assert low < CONFIRM_FROM[Command.STOP]
-    assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Pain.", -0.1, 0.0)) is Command.PAIN
-    assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Stop.", -0.1, 0.0)) is None
+    assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Pain.", -0.1)) is Command.PAIN
+    assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Stop.", -0.1)) is None
     assert close_call(scores(pain=low), CLASSES) and not close_call(scores(stop=low), CLASSES)
 
 

