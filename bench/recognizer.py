@@ -285,7 +285,7 @@ def main() -> None:
     parser.add_argument("--pocketsphinx", action="store_true",
                         help="Also run coach's previous recognizer, either of the two, and it as a second opinion.")
     parser.add_argument("--whisper", action="store_true",
-                        help="Also run Whisper tiny.en alone over each short utterance (told what to expect).")
+                        help="Also run Whisper base alone over each short utterance (told what to expect).")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="bench/corpus.py's output (--out)")
     args = parser.parse_args()
     CORPUS = args.corpus
@@ -296,7 +296,7 @@ def main() -> None:
           f"{hours * 60:.1f} min of ordinary speech\n")
     verdicts: dict = {}
     found, coach_cpu = coach_detections(rows, CommandRecognizer(), verdicts)
-    show("coach (speech embedding + command classifier over endpointed utterances, Whisper tiny.en on close calls)",
+    show("coach (speech embedding + command classifier over endpointed utterances, Whisper base on close calls)",
          score(rows, found, coach_cpu))
     curve(rows, verdicts)
     if args.by:
@@ -315,7 +315,7 @@ def main() -> None:
             curve(rows, verdicts, second=old, **rule)
     if args.whisper:
         written, cpu = coach_detections(rows, WhisperRecognizer(transcriber=Transcriber(hint(COMMANDS))))
-        show("\nWhisper tiny.en alone, each endpointed utterance written down", score(rows, written, cpu))
+        show("\nWhisper base alone, each endpointed utterance written down", score(rows, written, cpu))
         if args.by:
             show_by(rows, written)
     if args.ceiling:

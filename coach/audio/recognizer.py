@@ -19,7 +19,7 @@ The time of each detection is the audio consumed when it was made: nothing ahead
 seen, and a file fed in any chunk size gives the same detections.
 
 A close call (no command past its bar, one at its CONFIRM_FROM or more) gets a second opinion: Whisper
-tiny.en (whisper.py), trained on far more voices than the classifier, writes the utterance down,
+base (whisper.py), trained on far more voices than the classifier, writes the utterance down,
 and the command is heard if Whisper wrote that command, sure enough of its words.
 
 The classifier knows no numbers: spoken pain ratings and menu choices are written down by
