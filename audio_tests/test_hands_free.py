@@ -78,7 +78,7 @@ def answer(user, log, question: str, words: str, rating: int) -> None:
 def test_a_whole_session_by_voice_while_the_coach_talks(pulse, leak, tmp_path, speech_cache):
     user = ScriptedUser(pulse, tmp_path)
     # The last rating is "two out of ten": Whisper, which hears ratings, writes slt's lone "two" as
-    # "Deal." (and "about two" as "About you."), as the README says: a number with words is heard.
+    # "Dove." (and "about two" as "About you."), as the README says: a number with words is heard.
     for words in ("six", "wait", "resume", "next one", "go back", "repeat", "pain", "end session", "two out of ten"):
         user.clip(words)
     process, log = start_session(pulse, tmp_path, speech_cache, "dead-bug", first="rating_asked")

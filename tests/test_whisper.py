@@ -12,11 +12,12 @@ from coach.audio.whisper import Transcript, WhisperRecognizer, hint, meaning_in
 from coach.events import Command
 from coach.phrases import COMMANDS, NUMBERS, PHRASES, menu_vocabulary
 
-MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
-
-
 def test_the_installed_whisper_weights_are_the_measured_ones():
-    assert hashlib.sha256(whisper_model.joined_weights()).hexdigest() == MODEL_SHA256
+    assert hashlib.sha256(whisper_model.in_memory()["model.bin"]).hexdigest() == whisper_model.MODEL_SHA256
+
+
+def _digest(path):
+    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_the_weights_are_joined_once_into_the_cache(tmp_path):
@@ -24,14 +25,25 @@ def test_the_weights_are_joined_once_into_the_cache(tmp_path):
     written = (folder / "model.bin").stat().st_mtime_ns
     assert whisper_model.model_folder(tmp_path) == folder
     assert (folder / "model.bin").stat().st_mtime_ns == written
-    assert hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest() == MODEL_SHA256
+    assert _digest(folder / "model.bin") == whisper_model.MODEL_SHA256
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".")] == []  # no temporary file left
 
 
 def test_a_short_copy_in_the_cache_is_joined_again(tmp_path):
     folder = whisper_model.model_folder(tmp_path)
     (folder / "model.bin").write_bytes(b"cut short")
+    (folder / "config.json").unlink()
     whisper_model.model_folder(tmp_path)
-    assert hashlib.sha256((folder / "model.bin").read_bytes()).hexdigest() == MODEL_SHA256
+    assert _digest(folder / "model.bin") == whisper_model.MODEL_SHA256
+    assert (folder / "config.json").is_file()
+
+
+def test_a_cache_that_cannot_be_written_loads_the_model_from_memory(tmp_path):
+    blocked = tmp_path / "a-file"
+    blocked.write_text("")
+    with pytest.raises(OSError):
+        whisper_model.model_folder(blocked)
+    assert whisper_model.load(blocked, device="cpu", compute_type="int8").is_multilingual
 
 
 @pytest.mark.parametrize("written, command", [

@@ -71,7 +71,8 @@ SAME_AGAIN_SECONDS = 1.5
 DECIDE_AFTER_STEPS = 2
 SURE = 0.6
 # Whisper's second opinion on a close call: what the classifier must give the command Whisper
-# wrote. Chosen on the development split (bench/recognizer.py): from 0.1 it heard 0.918 of the
+# wrote. Chosen with Whisper tiny.en and kept for base (README, "Hearing commands"), on the
+# development split (bench/recognizer.py): from 0.1 it heard 0.918 of the
 # commands at 19.8 false alarms an hour (the classifier alone 0.865 at 16.5, one alarm there being
 # 3.3 an hour); from 0.05, 0.923 at 23.1; with Whisper sure of its words at -0.5 rather than -0.7,
 # 0.901 at 19.8; without the hint (whisper.hint), 0.867. Pain, recall first, from 0.05: pain 0.88

