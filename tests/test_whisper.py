@@ -85,7 +85,7 @@ def scores(**given: float) -> np.ndarray:
 
 
 def test_a_close_call_is_confirmed_only_by_the_command_whisper_wrote_surely_enough():
-    sure, unsure = MIN_LOGPROB + 0.1, MIN_LOGPROB - 0.1
+    sure, unsure = MIN_LOGPROB[Command.BACK] + 0.1, MIN_LOGPROB[Command.BACK] - 0.1
     close = scores(other=0.7, back=0.2, pause=0.15)
     assert confirmed(close, CLASSES, Transcript("Go back.", sure)) is Command.BACK
     assert confirmed(close, CLASSES, Transcript("Go back.", unsure)) is None
@@ -99,6 +99,14 @@ def test_pain_is_confirmed_from_a_lower_score_than_the_other_commands():
     assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Pain.", -0.1)) is Command.PAIN
     assert confirmed(scores(pain=low, stop=low), CLASSES, Transcript("Stop.", -0.1)) is None
     assert close_call(scores(pain=low), CLASSES) and not close_call(scores(stop=low), CLASSES)
+
+
+def test_pain_is_confirmed_from_words_whisper_is_less_sure_of():
+    between = (MIN_LOGPROB[Command.PAIN] + MIN_LOGPROB[Command.STOP]) / 2
+    assert MIN_LOGPROB[Command.PAIN] < between < MIN_LOGPROB[Command.STOP]
+    close = scores(pain=0.2, stop=0.2)
+    assert confirmed(close, CLASSES, Transcript("Pain.", between)) is Command.PAIN
+    assert confirmed(close, CLASSES, Transcript("Stop.", between)) is None
 
 
 def test_ratings_and_menu_choices_are_heard_by_whisper_commands_by_the_classifier():

@@ -193,6 +193,9 @@ class VoiceCommands:
     def _started(self, ear: _Ear) -> None:
         ear.started = ear.now
         self._step(turns.SpeechStarted(ear.now, ear.ear))
+        # Whisper's transcript (a quarter of a second, under the lock) only where it can count:
+        # both ears hear each utterance, and turn-taking believes one of them.
+        ear.recognizer.heeded = self._turns.ears[ear.ear].trusted
 
     def _heard(self, ear: _Ear, kind: Utterance, heard: Heard) -> None:
         lasted = ear.now - ear.started - ear.recognizer.decision_seconds

@@ -117,6 +117,8 @@ class WhisperRecognizer(FedByFrames):
         self.on_utterance: Callable[[Utterance, str], None] | None = None
         """Told (TALK, "") if an utterance ran too long for a command, or (OTHER, what was said) if
         it was short but meant nothing (a meaning is returned by feed instead)."""
+        self.heeded = True
+        """False while the utterance under way will be ignored: it is not transcribed."""
         self.silence_before_speech = False
         self.reset()
 
@@ -153,7 +155,7 @@ class WhisperRecognizer(FedByFrames):
         return None
 
     def _decide(self) -> Heard | None:
-        text = self._transcribe(np.concatenate(self._utterance)).text
+        text = self._transcribe(np.concatenate(self._utterance)).text if self.heeded else ""
         self._utterance = None
         meaning = meaning_in(text, self._vocabulary)
         if meaning is None:
