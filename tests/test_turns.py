@@ -52,7 +52,7 @@ def test_every_fact_on_every_ear_has_a_transition():
 
 
 def test_the_hold_outlasts_any_utterance_the_recognizer_decides():
-    from coach.audio.recognizer import MAX_UTTERANCE_SECONDS
+    from coach.audio.endpoint import MAX_UTTERANCE_SECONDS
 
     assert HOLD_SECONDS > MAX_UTTERANCE_SECONDS
 

@@ -20,10 +20,15 @@ from coach.audio.tts import ESPEAK_RATE, is_complete
 STORED_END_PAUSE = 0.02
 
 
-def default_folder() -> Path:
+def cache_root() -> Path:
+    """coach's cache folder: rendered speech, Whisper's joined weights (whisper_model.py)."""
     from platformdirs import user_cache_dir
 
-    return Path(user_cache_dir("coach")) / "speech"
+    return Path(user_cache_dir("coach"))
+
+
+def default_folder() -> Path:
+    return cache_root() / "speech"
 
 
 class SpeechCache:

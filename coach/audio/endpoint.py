@@ -16,6 +16,11 @@ from coach.audio.chunk import rms
 
 FRAME_SECONDS = 0.01
 FRAME = 160  # samples at 16 kHz
+# What every recognizer keeps of an utterance: the audio from a little before speech starts, so
+# that its first consonant is heard, and no utterance longer than MAX_UTTERANCE_SECONDS: longer
+# is ordinary talk, and a command in it is not taken.
+PRE_ROLL_SECONDS = 0.3
+MAX_UTTERANCE_SECONDS = 2.0
 # Speech is louder than the floor by this factor (about 10 dB) and than this absolute level.
 OVER_FLOOR = 3.2
 MIN_LEVEL = 120.0

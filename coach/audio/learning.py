@@ -16,9 +16,9 @@ from pathlib import Path
 import numpy as np
 
 from coach.audio import personal
-from coach.audio.endpoint import whole_frames
+from coach.audio.endpoint import MAX_UTTERANCE_SECONDS, whole_frames
 from coach.audio.chunk import level_dbfs
-from coach.audio.recognizer import MAX_UTTERANCE_SECONDS, RATE, CommandRecognizer, detect_in
+from coach.audio.recognizer import RATE, CommandRecognizer, detect_in
 from coach.errors import CoachError
 from coach.events import Command
 from coach.phrases import command_in

@@ -35,15 +35,14 @@ import numpy as np
 from coach.audio.chunk import RATE
 from coach.audio.classifier import CommandModel
 from coach.audio.embedding import STEP, WINDOW, SpeechEmbedding
-from coach.audio.endpoint import FRAME, HANGOVER, Boundary, Endpointer, FedByFrames
+from coach.audio.endpoint import (FRAME, HANGOVER, MAX_UTTERANCE_SECONDS, PRE_ROLL_SECONDS, Boundary, Endpointer,
+                                  FedByFrames)
 from coach.audio.personal import PersonalVoice
-from coach.audio.whisper import PRE_ROLL_SECONDS, Transcriber, Transcript, WhisperRecognizer, hint, meaning_in
+from coach.audio.whisper import Transcriber, Transcript, WhisperRecognizer, hint, meaning_in
 from coach.events import Command, Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Utterance
 
-# Utterances longer than this are ordinary talk: a command in them is not taken.
-MAX_UTTERANCE_SECONDS = 2.0
 # A command's highest probability in an utterance must pass this for it to be heard; pain is
 # listened for first, with a lower bar. Chosen with flite's rms left out of training
 # (training/train.py --hold-out, scored by scene): the lowest bars at which the model makes no more

