@@ -11,7 +11,8 @@ whenever the coach is quiet (between cues, and when paused), and keys always wor
 A microphone unplugged (or the canceller unloaded) mid-session does not fail the stream: the
 sound server moves it to another source, often the speaker's monitor, where the coach would hear
 only itself. So a watcher checks every SOURCE_CHECK_SECONDS that each ear's source still exists,
-and listening ends, said once, when one is gone; keys go on.
+and listening ends, said once, when one is gone; keys go on. A model that fails mid-stream ends
+listening the same way.
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ class VoiceCommands:
             self._ears.append(self._open(device, vocabulary, Ear.PLAIN))
             if coach and echo_free_device:
                 self._ears.append(self._open(echo_free_device, vocabulary, Ear.ECHO_FREE))
-        except DeviceError:
+        except Exception:  # a microphone missing, or a model that would not load: nothing left open
             self._close_captures()
             raise
         self._turns = turns.start(vocabulary.words)
@@ -137,7 +138,11 @@ class VoiceCommands:
     def _open(self, device: str | None, vocabulary: Vocabulary, which: Ear) -> _Ear:
         name = "coach-listen-echo-free" if which is Ear.ECHO_FREE else "coach-listen"
         capture = PulseCapture(RATE, BLOCK_SECONDS, name=name, device=device)
-        ear = _Ear(capture, recognizer_for(vocabulary, self._personal), which)  # slow to load: once there is a microphone
+        try:
+            ear = _Ear(capture, recognizer_for(vocabulary, self._personal), which)  # slow to load: once there is a microphone
+        except Exception:
+            capture.close()
+            raise
         ear.recognizer.on_start = lambda: self._started(ear)
         ear.recognizer.on_utterance = lambda kind, text: self._heard(ear, kind, Heard(None, ear.recognizer.consumed / RATE, text))
         return ear
@@ -167,8 +172,14 @@ class VoiceCommands:
                     for other in self._ears:
                         other.capture.abandon()
                 return
-            with self._lock:  # the ears share what the coach is doing and what was taken
-                self._hear(ear, block)
+            try:
+                with self._lock:  # the ears share what the coach is doing and what was taken
+                    self._hear(ear, block)
+            except Exception as error:  # a model failing mid-stream: said once, as a lost microphone is
+                with self._lock:
+                    self._failure = self._failure or (f"listening stopped after an error ({type(error).__name__}: "
+                                                      f"{' '.join(str(error).split())})")
+                return
 
     def _hear(self, ear: _Ear, chunk: Chunk) -> None:
         self._note_coach()
