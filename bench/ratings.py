@@ -24,7 +24,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import apply_condition, synthesize  # noqa: E402
 from coach.audio.recognizer import detect_in  # noqa: E402
-from coach.audio.sphinx import SphinxRecognizer  # noqa: E402
+from bench.sphinx import SphinxRecognizer  # noqa: E402
 from coach.audio.whisper import Transcriber, WhisperRecognizer, hint  # noqa: E402
 from coach.phrases import NUMBER_WORDS, NUMBERS  # noqa: E402
 

@@ -35,7 +35,7 @@ sys.path.insert(0, str(ROOT))
 from coach.audio.classifier import CommandModel  # noqa: E402
 from coach.audio.recognizer import (THRESHOLDS, CommandRecognizer, close_call, command_past_its_bar,  # noqa: E402
                                     confirmed, detect_in)
-from coach.audio.sphinx import CMN_INIT, SphinxRecognizer  # noqa: E402
+from bench.sphinx import CMN_INIT, SphinxRecognizer  # noqa: E402
 from coach.audio.wavin import read_audio  # noqa: E402
 from coach.audio.whisper import Transcriber, WhisperRecognizer, hint, meaning_in  # noqa: E402
 from coach.events import Command  # noqa: E402

@@ -1,4 +1,4 @@
-"""Writes coach/audio/competitors.tsv: the words a command must beat to be heard.
+"""Writes bench/competitors.tsv: the words a command must beat to be heard.
 
 The recognizer's language model holds the commands and, as open-vocabulary competitors, the 300
 most frequent English words plus every dictionary word one phone away from a command word
@@ -76,7 +76,7 @@ def main() -> None:
         keep.update(near[:NEIGHBOURS_PER_WORD])
     # Forms of a command ("paused", "pains") and the carrier words stay out: they are not rivals.
     keep = {w for w in keep if w not in CARRIER_WORDS and not any(w.startswith(c) for c in commands)}
-    out = ROOT / "coach" / "audio" / "competitors.tsv"
+    out = ROOT / "bench" / "competitors.tsv"
     with open(out, "w", encoding="utf-8") as file:
         file.write("# word<TAB>log10 unigram probability; made by scripts/competitor_words.py\n")
         file.writelines(f"{w}\t{probability[w]:.4f}\n" for w in sorted(keep))

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import json
 
-from coach.audio.sphinx import language_model
+from bench.sphinx import language_model
 from coach.content import KEY_PROMPTS, VOICE_PROMPTS, pain_protocol_lines
 from coach.errors import DeviceError
 from coach.eventlog import EventLog

@@ -9,7 +9,7 @@ import pytest
 
 from coach.audio.chunk import RATE, Chunk, level_dbfs, mean_square
 from coach.audio.endpoint import HANGOVER, Endpointer
-from coach.audio.sphinx import language_model
+from bench.sphinx import language_model
 from coach.audio.wavin import NotAudio, read_audio, resample
 from coach.events import Command
 from coach.phrases import COMMANDS, NUMBERS, PHRASES, command_in, command_words
