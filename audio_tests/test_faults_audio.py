@@ -16,9 +16,6 @@ import pytest
 from audio_tests.conftest import coach_env
 from audio_tests.pulse import PulseServer
 from audio_tests.room import ScriptedUser, start_session
-from coach.audio import voice
-from coach.audio.recognizer import recognizer_for
-from coach.phrases import NUMBERS
 
 ECHO_CANCEL = "module-echo-cancel"
 
@@ -65,43 +62,6 @@ def test_a_device_removed_mid_session_ends_listening_and_the_session_goes_on(ser
     assert session["outcome"] == "stopped"
     assert _module(server, ECHO_CANCEL) is None
 
-
-
-def _failing_mid_stream(vocabulary, personal=None):
-    """The real recognizer, whose model then fails (as onnxruntime or CTranslate2 may raise)."""
-    recognizer = recognizer_for(vocabulary, personal)
-
-    def feed(samples):
-        raise RuntimeError("the model's\nsession was lost")
-
-    recognizer.feed = feed
-    return recognizer
-
-
-def test_a_recognizer_failing_mid_stream_ends_listening_once_and_says_why(pulse, monkeypatch):
-    monkeypatch.setattr(voice, "recognizer_for", _failing_mid_stream)
-    listening = voice.VoiceCommands("mic", vocabulary=NUMBERS)
-    try:
-        deadline = time.monotonic() + 10
-        with pytest.raises(voice.ListeningLost) as lost:
-            while time.monotonic() < deadline:
-                listening.poll()
-                time.sleep(0.05)
-        assert str(lost.value) == ("listening stopped after an error (RuntimeError: the model's session was lost); "
-                                   "keys still work.")
-        assert listening.poll() == []  # said once
-    finally:
-        listening.close()
-
-
-def test_a_recognizer_that_will_not_load_leaves_no_microphone_open(pulse, monkeypatch):
-    def damaged(vocabulary, personal=None):
-        raise ValueError("Whisper's weights are damaged")
-
-    monkeypatch.setattr(voice, "recognizer_for", damaged)
-    with pytest.raises(ValueError):
-        voice.VoiceCommands("mic", vocabulary=NUMBERS)
-    assert "coach-listen" not in pulse.pactl("list", "source-outputs")
 
 def test_sigterm_mid_session_saves_it_and_unloads_the_echo_canceller(server, tmp_path, speech_cache):
     process, log = start_session(server, tmp_path, speech_cache, "pelvic-tilt-90-90", "--no-rating")

@@ -126,9 +126,9 @@ def replayed(verdicts: dict, scale: float, second: dict | None = None, confirm_f
 
 
 def fusion_ceiling(rows: list[dict], verdicts: dict) -> float:
-    """The recall no rule over the two opinions could pass: a command file counts if the classifier
-    took the right command past its bar, or Whisper, where it was asked, wrote that command (however
-    unsure of its words, whatever the classifier gave it)."""
+    """The recall no use of Whisper's transcripts could pass with the classifier's bars as shipped: a
+    command file counts if the classifier took the right command past its bar, or Whisper, where it
+    was asked, wrote that command (however unsure of its words, whatever the classifier gave it)."""
     classes = ("other", *(c.value for c in scored_commands()))
     heard = []
     for row in rows:
@@ -317,8 +317,9 @@ def main() -> None:
     show("coach (speech embedding + command classifier over endpointed utterances, Whisper base on close calls)",
          score(rows, found, coach_cpu))
     curve(rows, verdicts)
-    print(f"  no rule over the two opinions could hear more than {fusion_ceiling(rows, verdicts):.3f} "
-          "(the classifier's command past its bar, or Whisper's where it was asked)")
+    ceiling = fusion_ceiling(rows, verdicts)
+    print(f"  with these bars, no use of Whisper's transcripts could hear more than {ceiling:.3f} "
+          "(the classifier's command past its bar, or Whisper's wherever it was asked)")
     if args.by:
         show_by(rows, found)
     show("\nthe classifier alone (no second opinion)", score(rows, replayed(verdicts, 1.0, whisper=False), 0.0))

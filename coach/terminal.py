@@ -11,6 +11,7 @@ import threading
 import time
 from typing import IO
 
+from coach.errors import DeviceError
 from coach.events import TOGGLE, Command, Toggle
 
 KEYS: dict[str, Command | Toggle] = {
@@ -121,7 +122,7 @@ class Console:
         self.answered_by = "keys"
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
-            for heard in voice.poll() if voice else []:
+            for heard in self._heard(voice) if voice else []:
                 if heard.command is not None:
                     self.answered_by = "voice"
                     return int(heard.command)
@@ -141,7 +142,7 @@ class Console:
             return self._read_answer()
         deadline = time.monotonic() + VOICE_WAIT
         while time.monotonic() < deadline:
-            heard = voice.poll()
+            heard = self._heard(voice)
             self.overheard += [h.text for h in heard if h.command is None]
             numbers = [h.command for h in heard if h.command is not None]
             if numbers:
@@ -150,6 +151,15 @@ class Console:
             if typed is not _NOTHING:
                 return typed
         return None
+
+    def _heard(self, voice) -> list:
+        """What `voice` heard since last asked; listening lost mid-question is said once (the voice
+        raises once), and the question goes on with keys."""
+        try:
+            return voice.poll()
+        except DeviceError as error:
+            self.out.write(f"[{error}]\n")
+            return []
 
     def _typed_within(self, timeout: float):
         """A typed line, or _NOTHING if none came within `timeout` (or input has ended: voice may still answer)."""

@@ -1,9 +1,9 @@
 """Writes bench/competitors.tsv: the words a command must beat to be heard.
 
-The recognizer's language model holds the commands and, as open-vocabulary competitors, the 300
-most frequent English words plus every dictionary word one phone away from a command word
-("pain": paint, plain, main, pace, ...). Each word keeps its unigram log10 probability from
-PocketSphinx's own en-us language model. Built from the dictionary and the model only, never
+The previous recognizer's language model (bench/sphinx.py) holds the commands and, as
+open-vocabulary competitors, the 300 most frequent English words plus every dictionary word one
+phone away from a command word ("pain": paint, plain, main, pace, ...). Each word keeps its
+unigram log10 probability from PocketSphinx's own en-us language model. Built from the dictionary and the model only, never
 from the test corpus.
 
 Run: .venv/bin/python scripts/competitor_words.py

@@ -9,10 +9,9 @@ import pytest
 
 from coach.audio.chunk import RATE, Chunk, level_dbfs, mean_square
 from coach.audio.endpoint import HANGOVER, Endpointer
-from bench.sphinx import language_model
 from coach.audio.wavin import NotAudio, read_audio, resample
 from coach.events import Command
-from coach.phrases import COMMANDS, NUMBERS, PHRASES, command_in, command_words
+from coach.phrases import COMMANDS, NUMBERS, PHRASES, command_in
 from coach.listening import meter
 
 
@@ -43,13 +42,8 @@ def test_pain_wins_over_any_other_command_in_the_same_phrase():
     assert command_in("pain stop") is Command.PAIN
 
 
-def test_every_command_has_phrases_and_the_model_holds_every_word():
+def test_every_command_has_phrases():
     assert set(PHRASES) == set(Command)
-    model = language_model()
-    for word in command_words():
-        assert f"\t{word}\n" in model
-    assert "\tpaint\n" not in model or "\tplain\n" in model  # competitors are there too
-    assert model.count("\n") > 400
 
 
 def frames(signal: np.ndarray) -> list[np.ndarray]:

@@ -46,7 +46,7 @@ SOURCE_CHECK_SECONDS = 1.0
 
 
 class ListeningLost(DeviceError):
-    """The microphone stopped working mid-session."""
+    """The microphone, or the recognizer behind it, stopped working mid-session."""
 
 
 class Coach(Protocol):
@@ -92,7 +92,7 @@ class VoiceCommands:
             self._ears.append(self._open(device, vocabulary, Ear.PLAIN))
             if coach and echo_free_device:
                 self._ears.append(self._open(echo_free_device, vocabulary, Ear.ECHO_FREE))
-        except Exception:  # a microphone missing, or a model that would not load: nothing left open
+        except DeviceError:
             self._close_captures()
             raise
         self._turns = turns.start(vocabulary.words)
@@ -114,7 +114,8 @@ class VoiceCommands:
             thread.start()
 
     def poll(self) -> list:
-        """What was decided since the last poll; raises ListeningLost once if the microphone failed."""
+        """What was decided since the last poll; raises ListeningLost once if the microphone or its
+        recognizer failed."""
         decided = []
         while not self._decided.empty():
             decided.append(self._decided.get_nowait())
@@ -139,10 +140,11 @@ class VoiceCommands:
         name = "coach-listen-echo-free" if which is Ear.ECHO_FREE else "coach-listen"
         capture = PulseCapture(RATE, BLOCK_SECONDS, name=name, device=device)
         try:
-            ear = _Ear(capture, recognizer_for(vocabulary, self._personal), which)  # slow to load: once there is a microphone
-        except Exception:
+            recognizer = recognizer_for(vocabulary, self._personal)  # slow to load: once there is a microphone
+        except Exception as error:  # a damaged model: the session goes on with keys
             capture.close()
-            raise
+            raise DeviceError(f"the recognizer did not load ({_one_line(error)}); run coach doctor") from error
+        ear = _Ear(capture, recognizer, which)
         ear.recognizer.on_start = lambda: self._started(ear)
         ear.recognizer.on_utterance = lambda kind, text: self._heard(ear, kind, Heard(None, ear.recognizer.consumed / RATE, text))
         return ear
@@ -152,7 +154,7 @@ class VoiceCommands:
             ear.capture.close()
 
     def _watch_sources(self) -> None:
-        while self._sources and not self._stopping.wait(SOURCE_CHECK_SECONDS):
+        while self._sources and not self._stopping.wait(SOURCE_CHECK_SECONDS) and not self._failure:
             present = source_names()
             gone = [(ear, name) for ear, name in self._sources.items() if present is not None and name not in present]
             if gone:
@@ -177,8 +179,7 @@ class VoiceCommands:
                     self._hear(ear, block)
             except Exception as error:  # a model failing mid-stream: said once, as a lost microphone is
                 with self._lock:
-                    self._failure = self._failure or (f"listening stopped after an error ({type(error).__name__}: "
-                                                      f"{' '.join(str(error).split())})")
+                    self._failure = self._failure or f"listening stopped after an error ({_one_line(error)})"
                 return
 
     def _hear(self, ear: _Ear, chunk: Chunk) -> None:
@@ -222,3 +223,9 @@ class VoiceCommands:
                 self._decided.put(decision.heard)  # overheard: logged, not obeyed
             elif self._coach:
                 self._decided.put(decision)  # the floor: for the runner to give
+
+
+def _one_line(error: Exception) -> str:
+    """An error as one line: its type, and its message if it has one."""
+    message = " ".join(str(error).split())
+    return f"{type(error).__name__}: {message}" if message else type(error).__name__

