@@ -63,7 +63,7 @@ def _decoder(vocabulary: Vocabulary):
     try:
         from pocketsphinx import Decoder
     except ImportError:
-        raise DeviceError("PocketSphinx is not installed: .venv/bin/pip install -e '.[test]'") from None
+        raise DeviceError("PocketSphinx is not installed: .venv/bin/pip install -e '.[bench]'") from None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "commands.arpa"
         path.write_text(language_model(vocabulary), encoding="utf-8")

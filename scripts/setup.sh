@@ -2,7 +2,7 @@
 # Set up coach on Debian/Ubuntu: system audio packages, then coach in a virtual environment
 # (.venv), with a `coach` command linked into ~/.local/bin.
 #   bash scripts/setup.sh          to use coach
-#   bash scripts/setup.sh --test   also the test tools (pytest, hypothesis, SpeechRecognition, PocketSphinx)
+#   bash scripts/setup.sh --test   also the test tools (pytest, hypothesis)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
