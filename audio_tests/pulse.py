@@ -61,9 +61,14 @@ class PulseServer:
             time.sleep(0.05)
         raise RuntimeError("PulseAudio did not start")
 
+    @property
+    def client_env(self) -> dict[str, str]:
+        """The variables that point a client of the sound server at this one."""
+        return {k: self.env[k] for k in ("PULSE_RUNTIME_PATH", "PULSE_SERVER", "PULSE_STATE_PATH")}
+
     def use_in_this_process(self) -> None:
         """Point this process's PortAudio at the server (before sounddevice is first imported)."""
-        os.environ.update({k: self.env[k] for k in ("PULSE_RUNTIME_PATH", "PULSE_SERVER", "PULSE_STATE_PATH")})
+        os.environ.update(self.client_env)
 
     def record(self, path: Path, device: str = "spk.monitor", rate: int = 44100) -> "Recording":
         return Recording(self, path, device, rate)

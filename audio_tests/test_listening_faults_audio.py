@@ -18,8 +18,8 @@ from coach.phrases import NUMBERS
 @pytest.fixture()
 def server(monkeypatch):
     own = PulseServer()
-    for name in ("PULSE_RUNTIME_PATH", "PULSE_SERVER", "PULSE_STATE_PATH"):
-        monkeypatch.setenv(name, own.env[name])
+    for name, value in own.client_env.items():
+        monkeypatch.setenv(name, value)
     yield own
     own.stop()
 

@@ -94,6 +94,11 @@ def scored_commands() -> list[Command]:
     return [Command(name) for name in CommandModel().classes[1:]]
 
 
+def scored_classes() -> tuple[str, ...]:
+    """The classifier's classes: "other", then the commands."""
+    return ("other", *(c.value for c in scored_commands()))
+
+
 def replayed(verdicts: dict, scale: float, second: dict | None = None, confirm_from: float | None = None,
              veto_below: float = 0.0, whisper: bool = True) -> dict:
     """Detections the recognizer's rule would make with every threshold multiplied by `scale`
@@ -102,7 +107,7 @@ def replayed(verdicts: dict, scale: float, second: dict | None = None, confirm_f
     under its threshold is taken if PocketSphinx heard it too and the classifier gives it at least
     `confirm_from`; a command over it but under `veto_below` is taken only if PocketSphinx heard it."""
     commands = scored_commands()
-    classes = ("other", *(c.value for c in commands))
+    classes = scored_classes()
     limits = np.array([min(0.999, THRESHOLDS[c] * scale) for c in commands])
     pain = commands.index(Command.PAIN)
     found = {}
@@ -129,15 +134,14 @@ def fusion_ceiling(rows: list[dict], verdicts: dict) -> float:
     """The recall no use of Whisper's transcripts could pass with the classifier's bars as shipped: a
     command file counts if the classifier took the right command past its bar, or Whisper, where it
     was asked, wrote that command (however unsure of its words, whatever the classifier gave it)."""
-    classes = ("other", *(c.value for c in scored_commands()))
+    classes = scored_classes()
     heard = []
     for row in rows:
         if row["kind"] != "command":
             continue
-        decided = verdicts[row["file"]]
-        taken = any(command_past_its_bar(best, classes) == Command(row["command"]) for _, best, _ in decided)
-        wrote = any(written is not None and meaning_in(written.text, COMMANDS) == Command(row["command"])
-                    for _, _, written in decided)
+        said, decided = Command(row["command"]), verdicts[row["file"]]
+        taken = any(command_past_its_bar(best, classes) == said for _, best, _ in decided)
+        wrote = any(written is not None and meaning_in(written.text, COMMANDS) == said for _, _, written in decided)
         heard.append(taken or wrote)
     return float(np.mean(heard))
 

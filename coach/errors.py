@@ -5,6 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+def one_line(error: BaseException, named: bool = False) -> str:
+    """An error's message on one line (after its type's name if `named`); its type's name if it has none."""
+    message = " ".join(str(error).split())
+    if not message:
+        return type(error).__name__
+    return f"{type(error).__name__}: {message}" if named else message
+
+
 class CoachError(Exception):
     """A problem the user can fix; its message is shown as `Error: ...`."""
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import yaml
 
-from coach.errors import Problem, RoutineError
+from coach.errors import Problem, RoutineError, one_line
 from coach.routine import Routine
 from coach.validation import build_routine, field_path
 
@@ -72,7 +72,7 @@ def parse_yaml(text: str, name: str) -> tuple[Any, Marks]:
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         raise RoutineError([Problem(name, line, "", plain_yaml_error(error), column)]) from None
     except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as error:
-        raise RoutineError([Problem(name, 1, "", f"YAML error: {_one_line(error)}")]) from None
+        raise RoutineError([Problem(name, 1, "", f"YAML error: {one_line(error)}")]) from None
     finally:
         loader.dispose()
 
@@ -114,7 +114,3 @@ def plain_yaml_error(error: yaml.MarkedYAMLError) -> str:
     if "could not find expected ':'" in problem:
         return f"a key without a colon after it{opened}"
     return f"YAML syntax error: {problem or context or 'invalid YAML'}"
-
-
-def _one_line(error: Exception) -> str:
-    return " ".join(str(error).split()) or type(error).__name__

@@ -31,7 +31,7 @@ from coach.audio.endpoint import MIN_LEVEL
 from coach.audio.playback import Stretch
 from coach.audio.pulse import PulseCapture
 from coach.audio.recognizer import recognizer_for
-from coach.errors import DeviceError
+from coach.errors import DeviceError, one_line
 from coach.events import Heard
 from coach.phrases import COMMANDS, Vocabulary
 from coach.turns import Ear, Utterance
@@ -143,7 +143,8 @@ class VoiceCommands:
             recognizer = recognizer_for(vocabulary, self._personal)  # slow to load: once there is a microphone
         except Exception as error:  # a damaged model: the session goes on with keys
             capture.close()
-            raise DeviceError(f"the recognizer did not load ({_one_line(error)}); run coach doctor") from error
+            why = one_line(error, named=True)
+            raise DeviceError(f"the recognizer did not load ({why}); run coach doctor") from error
         ear = _Ear(capture, recognizer, which)
         ear.recognizer.on_start = lambda: self._started(ear)
         ear.recognizer.on_utterance = lambda kind, text: self._heard(ear, kind, Heard(None, ear.recognizer.consumed / RATE, text))
@@ -159,9 +160,8 @@ class VoiceCommands:
             gone = [(ear, name) for ear, name in self._sources.items() if present is not None and name not in present]
             if gone:
                 ear, name = gone[0]
-                with self._lock:
-                    self._failure = self._failure or (f"the echo canceller ({name}) was unloaded" if ear is Ear.ECHO_FREE
-                                                      else f"the microphone {name} was removed")
+                self._fail(f"the echo canceller ({name}) was unloaded" if ear is Ear.ECHO_FREE
+                           else f"the microphone {name} was removed")
                 return
 
     def _listen(self, ear: _Ear) -> None:
@@ -169,18 +169,23 @@ class VoiceCommands:
             try:
                 block = ear.capture.read()
             except DeviceError as error:
-                with self._lock:
-                    self._failure = self._failure or str(error)
-                    for other in self._ears:
-                        other.capture.abandon()
+                self._fail(str(error), server_gone=True)
                 return
             try:
                 with self._lock:  # the ears share what the coach is doing and what was taken
                     self._hear(ear, block)
             except Exception as error:  # a model failing mid-stream: said once, as a lost microphone is
-                with self._lock:
-                    self._failure = self._failure or f"listening stopped after an error ({_one_line(error)})"
+                self._fail(f"listening stopped after an error ({one_line(error, named=True)})")
                 return
+
+    def _fail(self, why: str, server_gone: bool = False) -> None:
+        """Listening ends; poll says the first reason once. With the server gone, close() must not
+        wait for it."""
+        with self._lock:
+            self._failure = self._failure or why
+            if server_gone:
+                for ear in self._ears:
+                    ear.capture.abandon()
 
     def _hear(self, ear: _Ear, chunk: Chunk) -> None:
         self._note_coach()
@@ -223,9 +228,3 @@ class VoiceCommands:
                 self._decided.put(decision.heard)  # overheard: logged, not obeyed
             elif self._coach:
                 self._decided.put(decision)  # the floor: for the runner to give
-
-
-def _one_line(error: Exception) -> str:
-    """An error as one line: its type, and its message if it has one."""
-    message = " ".join(str(error).split())
-    return f"{type(error).__name__}: {message}" if message else type(error).__name__
